@@ -1,0 +1,94 @@
+import CMnl
+
+/// An outgoing netlink message built in place with libmnl.
+///
+/// The buffer is owned by the instance, never grows, and is wiped when the
+/// message is released, because key requests carry secrets.
+public final class NetlinkMessage {
+  public static let defaultCapacity = 8192
+
+  private let storage: UnsafeMutableRawBufferPointer
+  let header: UnsafeMutablePointer<nlmsghdr>
+
+  public init(type: UInt16, flags: UInt16, capacity: Int = NetlinkMessage.defaultCapacity) {
+    storage = .allocate(byteCount: capacity, alignment: 8)
+    storage.initializeMemory(as: UInt8.self, repeating: 0)
+    header = mnl_nlmsg_put_header(storage.baseAddress)
+    header.pointee.nlmsg_type = type
+    header.pointee.nlmsg_flags = flags
+  }
+
+  deinit {
+    cmnl_explicit_bzero(storage.baseAddress, storage.count)
+    storage.deallocate()
+  }
+
+  public var sequence: UInt32 {
+    get { header.pointee.nlmsg_seq }
+    set { header.pointee.nlmsg_seq = newValue }
+  }
+
+  public var flags: UInt16 { header.pointee.nlmsg_flags }
+  public var length: Int { Int(header.pointee.nlmsg_len) }
+
+  /// The encoded message, for tests and transports.
+  public var bytes: [UInt8] { Array(UnsafeRawBufferPointer(rebasing: storage[0..<length])) }
+
+  public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws(NetlinkError) -> R)
+    throws(NetlinkError) -> R
+  {
+    try body(UnsafeRawBufferPointer(rebasing: storage[0..<length]))
+  }
+
+  /// Appends a fixed family header (genlmsghdr, ifinfomsg) after the nlmsghdr.
+  public func putExtraHeader<T>(_ value: T) {
+    let p = mnl_nlmsg_put_extra_header(header, MemoryLayout<T>.size)!
+    p.storeBytes(of: value, as: T.self)
+  }
+
+  public func putGenlHeader(command: UInt8, version: UInt8) {
+    putExtraHeader(genlmsghdr(cmd: command, version: version, reserved: 0))
+  }
+
+  public func put(_ type: UInt16, bytes: UnsafeRawBufferPointer) throws(NetlinkError) {
+    guard mnl_attr_put_check(header, storage.count, type, bytes.count, bytes.baseAddress)
+    else { throw .messageTooLarge }
+  }
+
+  public func put(_ type: UInt16, bytes: [UInt8]) throws(NetlinkError) {
+    let result = bytes.withUnsafeBytes { raw in
+      Result { () throws(NetlinkError) in try put(type, bytes: raw) }
+    }
+    try result.get()
+  }
+
+  public func put<T: FixedWidthInteger>(_ type: UInt16, _ value: T) throws(NetlinkError) {
+    try withUnsafeBytes(of: value) { (raw) throws(NetlinkError) in try put(type, bytes: raw) }
+  }
+
+  /// Puts an integer in network byte order (be16/be32 attributes).
+  public func put<T: FixedWidthInteger>(_ type: UInt16, bigEndian value: T) throws(NetlinkError) {
+    try put(type, value.bigEndian)
+  }
+
+  /// Puts a NUL-terminated string.
+  public func put(_ type: UInt16, string: String) throws(NetlinkError) {
+    var bytes = Array(string.utf8)
+    bytes.append(0)
+    try put(type, bytes: bytes)
+  }
+
+  /// Opens a nest (libmnl sets NLA_F_NESTED), runs `body`, closes it.
+  public func nest(_ type: UInt16, _ body: () throws(NetlinkError) -> Void) throws(NetlinkError) {
+    guard let start = mnl_attr_nest_start_check(header, storage.count, type) else {
+      throw .messageTooLarge
+    }
+    do throws(NetlinkError) {
+      try body()
+    } catch {
+      mnl_attr_nest_cancel(header, start)
+      throw error
+    }
+    mnl_attr_nest_end(header, start)
+  }
+}

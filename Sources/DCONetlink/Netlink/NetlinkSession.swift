@@ -1,0 +1,75 @@
+import CMnl
+
+/// Request/response over one transport: numbers requests, follows replies
+/// across datagrams, and restarts interrupted dumps.
+public final class NetlinkSession {
+  public let transport: NetlinkTransport
+  private var nextSequence: UInt32
+  private var buffer: UnsafeMutableRawBufferPointer
+  /// How often an interrupted dump is restarted before giving up.
+  public var dumpRetries = 8
+
+  /// Large enough for any dump datagram the kernel builds (it caps them at 32 KiB).
+  public static let receiveBufferSize = 32768
+
+  public init(transport: NetlinkTransport, firstSequence: UInt32? = nil) {
+    self.transport = transport
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    nextSequence = firstSequence ?? UInt32(truncatingIfNeeded: t.tv_nsec ^ t.tv_sec)
+    buffer = .allocate(byteCount: Self.receiveBufferSize, alignment: 8)
+  }
+
+  deinit {
+    cmnl_explicit_bzero(buffer.baseAddress, buffer.count)
+    buffer.deallocate()
+  }
+
+  /// Sends `message` and collects what `decode` makes of each data reply.
+  /// `decode` returns nil for messages it does not want.
+  public func transact<T>(
+    _ message: NetlinkMessage, decode: (ReceivedMessage) throws(NetlinkError) -> T?
+  ) throws(NetlinkError) -> [T] {
+    var attempt = 0
+    while true {
+      do throws(NetlinkError) {
+        return try once(message, decode: decode)
+      } catch .dumpInterrupted where attempt < dumpRetries {
+        attempt += 1
+      }
+    }
+  }
+
+  /// Sends `message` and waits for its ACK.
+  public func perform(_ message: NetlinkMessage) throws(NetlinkError) {
+    let _: [Never] = try transact(message) { (_) throws(NetlinkError) in nil }
+  }
+
+  private func once<T>(
+    _ message: NetlinkMessage, decode: (ReceivedMessage) throws(NetlinkError) -> T?
+  ) throws(NetlinkError) -> [T] {
+    if nextSequence == 0 { nextSequence = 1 }
+    message.sequence = nextSequence
+    nextSequence &+= 1
+    try message.withBytes { (bytes) throws(NetlinkError) in try transport.send(bytes) }
+    var reader = ReplyReader(sequence: message.sequence, portID: transport.portID)
+    var results: [T] = []
+    var failure: NetlinkError?
+    while !reader.finished {
+      let n = try transport.receive(into: buffer)
+      guard n > 0 else { throw .malformed("empty datagram") }
+      _ = try reader.consume(UnsafeRawBufferPointer(rebasing: buffer[0..<n])) {
+        (msg) throws(NetlinkError) in
+        // After a decode failure keep draining so the socket stays usable.
+        guard failure == nil else { return }
+        do throws(NetlinkError) {
+          if let value = try decode(msg) { results.append(value) }
+        } catch {
+          failure = error
+        }
+      }
+    }
+    if let failure { throw failure }
+    return results
+  }
+}

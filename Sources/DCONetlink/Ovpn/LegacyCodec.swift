@@ -1,0 +1,220 @@
+import CMnl
+
+/// The out-of-tree `ovpn-dco-v2` API (OpenVPN 2.6): one container attribute
+/// per command, each with its own numbering.
+public struct LegacyCodec: OvpnCodec {
+  public let family: GenlFamily
+  public var kind: OvpnKind { .ovpnDCO }
+  public var newPeerCarriesKeepalive: Bool { false }
+  public var canReadKeys: Bool { false }
+
+  public init(family: GenlFamily) { self.family = family }
+
+  enum Command {
+    static let newPeer: UInt8 = 1, setPeer: UInt8 = 2, delPeer: UInt8 = 3, newKey: UInt8 = 4
+    static let swapKeys: UInt8 = 5, delKey: UInt8 = 6, getPeer: UInt8 = 7
+  }
+  /// Top-level container attributes.
+  enum Container {
+    static let newPeer: UInt16 = 2, setPeer: UInt16 = 3, delPeer: UInt16 = 4, newKey: UInt16 = 5
+    static let swapKeys: UInt16 = 6, delKey: UInt16 = 7, getPeer: UInt16 = 8
+  }
+  enum NewPeer {
+    static let peerID: UInt16 = 1, sockaddrRemote: UInt16 = 2, socket: UInt16 = 3
+    static let ipv4: UInt16 = 4, ipv6: UInt16 = 5, localIP: UInt16 = 6
+  }
+  enum SetPeer { static let peerID: UInt16 = 1, interval: UInt16 = 2, timeout: UInt16 = 3 }
+  enum DelPeer { static let reason: UInt16 = 1, peerID: UInt16 = 2 }
+  enum NewKey {
+    static let peerID: UInt16 = 1, slot: UInt16 = 2, keyID: UInt16 = 3, cipher: UInt16 = 4
+    static let encrypt: UInt16 = 5, decrypt: UInt16 = 6
+  }
+  enum GetPeerReply {
+    static let peerID: UInt16 = 1, sockaddrRemote: UInt16 = 2, ipv4: UInt16 = 3, ipv6: UInt16 = 4
+    static let localIP: UInt16 = 5, localPort: UInt16 = 6, interval: UInt16 = 7
+    static let timeout: UInt16 = 8, vpnRxBytes: UInt16 = 9, vpnTxBytes: UInt16 = 10
+    static let vpnRxPackets: UInt16 = 11, vpnTxPackets: UInt16 = 12, linkRxBytes: UInt16 = 13
+    static let linkTxBytes: UInt16 = 14, linkRxPackets: UInt16 = 15, linkTxPackets: UInt16 = 16
+  }
+
+  public func newPeer(ifindex: UInt32, _ c: PeerConfig) throws(NetlinkError) -> NetlinkMessage {
+    let m = try request(Command.newPeer, ifindex: ifindex)
+    try m.nest(Container.newPeer) { () throws(NetlinkError) in
+      try m.put(NewPeer.peerID, c.id)
+      if let remote = c.remote {
+        try m.put(NewPeer.sockaddrRemote, bytes: Self.sockaddr(remote))
+      }
+      if let fd = c.socket { try m.put(NewPeer.socket, UInt32(bitPattern: fd)) }
+      if let v4 = c.vpnIPv4 { try m.put(NewPeer.ipv4, bytes: v4.bytes) }
+      if let v6 = c.vpnIPv6 { try m.put(NewPeer.ipv6, bytes: v6.bytes) }
+      if let local = c.localAddress { try m.put(NewPeer.localIP, bytes: local.bytes) }
+    }
+    return m
+  }
+
+  /// The legacy SET_PEER knows only keepalive; it needs both values.
+  public func setPeer(ifindex: UInt32, _ c: PeerConfig) throws(NetlinkError) -> NetlinkMessage {
+    let m = try request(Command.setPeer, ifindex: ifindex)
+    try m.nest(Container.setPeer) { () throws(NetlinkError) in
+      try m.put(SetPeer.peerID, c.id)
+      if let i = c.keepaliveInterval, let t = c.keepaliveTimeout {
+        try m.put(SetPeer.interval, i)
+        try m.put(SetPeer.timeout, t)
+      }
+    }
+    return m
+  }
+
+  public func deletePeer(ifindex: UInt32, id: UInt32) throws(NetlinkError) -> NetlinkMessage {
+    let m = try request(Command.delPeer, ifindex: ifindex)
+    try m.nest(Container.delPeer) { () throws(NetlinkError) in try m.put(DelPeer.peerID, id) }
+    return m
+  }
+
+  public func getPeer(ifindex: UInt32, id: UInt32) throws(NetlinkError) -> NetlinkMessage {
+    let m = try request(Command.getPeer, ifindex: ifindex)
+    try m.nest(Container.getPeer) { () throws(NetlinkError) in try m.put(1, id) }
+    return m
+  }
+
+  public func dumpPeers(ifindex: UInt32) throws(NetlinkError) -> NetlinkMessage {
+    try request(Command.getPeer, ifindex: ifindex, dump: true)
+  }
+
+  public func decodePeer(_ msg: ReceivedMessage) throws(NetlinkError) -> Peer? {
+    guard msg.type == family.id, try msg.genlCommand() == Command.getPeer else { return nil }
+    var peer: Peer?
+    try msg.genlAttributes().forEach { (top) throws(NetlinkError) in
+      guard top.type == Container.getPeer else { return }
+      var p = Peer(id: 0)
+      var haveID = false
+      var remote: (IPAddress, UInt16, UInt32)?
+      try top.nested.forEach { (a) throws(NetlinkError) in
+        typealias R = GetPeerReply
+        switch a.type {
+        case R.peerID:
+          p.id = try a.u32()
+          haveID = true
+        case R.sockaddrRemote: remote = try Self.decodeSockaddr(a)
+        case R.ipv4: p.vpnIPv4 = IPAddress(bytes: try a.bytes(count: 4))
+        case R.ipv6: p.vpnIPv6 = IPAddress(bytes: try a.bytes(count: 16))
+        case R.localIP:
+          guard let ip = IPAddress(bytes: a.bytes()) else {
+            throw .malformed("local IP of \(a.length) bytes")
+          }
+          p.localAddress = ip
+        case R.localPort: p.localPort = try a.be16()
+        case R.interval: p.keepaliveInterval = try a.u32()
+        case R.timeout: p.keepaliveTimeout = try a.u32()
+        case R.vpnRxBytes: p.stats.vpnRxBytes = try a.counter()
+        case R.vpnTxBytes: p.stats.vpnTxBytes = try a.counter()
+        case R.vpnRxPackets: p.stats.vpnRxPackets = try a.counter()
+        case R.vpnTxPackets: p.stats.vpnTxPackets = try a.counter()
+        case R.linkRxBytes: p.stats.linkRxBytes = try a.counter()
+        case R.linkTxBytes: p.stats.linkTxBytes = try a.counter()
+        case R.linkRxPackets: p.stats.linkRxPackets = try a.counter()
+        case R.linkTxPackets: p.stats.linkTxPackets = try a.counter()
+        default: break
+        }
+      }
+      guard haveID else { throw .malformed("peer without PEER_ID") }
+      if let (addr, port, scope) = remote {
+        p.remote = Endpoint(address: addr, port: port, scopeID: scope)
+      }
+      peer = p
+    }
+    return peer
+  }
+
+  public func newKey(ifindex: UInt32, _ k: KeyConfig) throws(NetlinkError) -> NetlinkMessage {
+    let m = try request(Command.newKey, ifindex: ifindex)
+    try m.nest(Container.newKey) { () throws(NetlinkError) in
+      try m.put(NewKey.peerID, k.peerID)
+      try m.put(NewKey.slot, k.slot.rawValue)
+      try m.put(NewKey.keyID, k.keyID)
+      try m.put(NewKey.cipher, UInt16(k.cipher.algorithm))
+      try putKeyDirection(m, NewKey.encrypt, k.encrypt, k.cipher)
+      try putKeyDirection(m, NewKey.decrypt, k.decrypt, k.cipher)
+    }
+    return m
+  }
+
+  public func swapKeys(ifindex: UInt32, peerID: UInt32) throws(NetlinkError) -> NetlinkMessage {
+    let m = try request(Command.swapKeys, ifindex: ifindex)
+    try m.nest(Container.swapKeys) { () throws(NetlinkError) in try m.put(1, peerID) }
+    return m
+  }
+
+  public func deleteKey(ifindex: UInt32, peerID: UInt32, slot: KeySlot) throws(NetlinkError)
+    -> NetlinkMessage
+  {
+    let m = try request(Command.delKey, ifindex: ifindex)
+    try m.nest(Container.delKey) { () throws(NetlinkError) in
+      try m.put(1, peerID)
+      try m.put(2, slot.rawValue)
+    }
+    return m
+  }
+
+  /// The legacy module has no KEY_GET; callers check `canReadKeys` first.
+  public func getKey(ifindex: UInt32, peerID: UInt32, slot: KeySlot) throws(NetlinkError)
+    -> NetlinkMessage
+  {
+    throw .kernel(errno: EOPNOTSUPP, extack: ExtAck())
+  }
+
+  public func decodeKey(_ msg: ReceivedMessage) throws(NetlinkError) -> KeyInfo? { nil }
+
+  public func decodeEvent(_ msg: ReceivedMessage) throws(NetlinkError) -> OvpnEvent? {
+    guard msg.type == family.id, try msg.genlCommand() == Command.delPeer else { return nil }
+    var ifindex: UInt32?
+    var id: UInt32?
+    var reason: DeleteReason?
+    try msg.genlAttributes().forEach { (a) throws(NetlinkError) in
+      switch a.type {
+      case 1: ifindex = try a.u32()
+      case Container.delPeer:
+        try a.nested.forEach { (n) throws(NetlinkError) in
+          switch n.type {
+          case DelPeer.reason: reason = DeleteReason(rawValue: UInt32(try n.u8()))
+          case DelPeer.peerID: id = try n.u32()
+          default: break
+          }
+        }
+      default: break
+      }
+    }
+    guard let ifindex, let id else { throw .malformed("peer notification without ifindex or id") }
+    return .peerDeleted(ifindex: ifindex, peerID: id, reason: reason)
+  }
+
+  /// `struct sockaddr_in` / `sockaddr_in6` in host layout, port in network order.
+  static func sockaddr(_ e: Endpoint) -> [UInt8] {
+    let a = e.address.unmapped
+    var out: [UInt8]
+    let family = UInt16(a.isV4 ? AF_INET : AF_INET6)
+    out = withUnsafeBytes(of: family) { Array($0) }
+    out += withUnsafeBytes(of: e.port.bigEndian) { Array($0) }
+    if a.isV4 {
+      out += a.bytes + [UInt8](repeating: 0, count: 8)
+    } else {
+      out += [0, 0, 0, 0] + a.bytes + withUnsafeBytes(of: e.scopeID) { Array($0) }
+    }
+    return out
+  }
+
+  static func decodeSockaddr(_ a: Attribute) throws(NetlinkError) -> (IPAddress, UInt16, UInt32) {
+    guard a.length >= 2 else { throw .malformed("sockaddr of \(a.length) bytes") }
+    let family = Int32(a.payload.loadUnaligned(as: UInt16.self))
+    let port = UInt16(bigEndian: a.payload.loadUnaligned(fromByteOffset: 2, as: UInt16.self))
+    switch (family, a.length) {
+    case (AF_INET, 16):
+      return (IPAddress(bytes: Array(a.payload[4..<8]))!, port, 0)
+    case (AF_INET6, 28):
+      let scope = a.payload.loadUnaligned(fromByteOffset: 24, as: UInt32.self)
+      return (IPAddress(bytes: Array(a.payload[8..<24]))!, port, scope)
+    default:
+      throw .malformed("sockaddr of family \(family) and \(a.length) bytes")
+    }
+  }
+}

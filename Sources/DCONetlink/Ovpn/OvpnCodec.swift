@@ -1,0 +1,58 @@
+import CMnl
+
+/// Encodes requests and decodes replies for one of the two kernel APIs.
+/// Both speak in the shared value types; the numbers stay inside each codec.
+public protocol OvpnCodec: Sendable {
+  var kind: OvpnKind { get }
+  var family: GenlFamily { get }
+  /// Legacy NEW_PEER carries no keepalive: it must follow as a SET.
+  var newPeerCarriesKeepalive: Bool { get }
+  /// Whether the kernel can report key slots (KEY_GET).
+  var canReadKeys: Bool { get }
+
+  func newPeer(ifindex: UInt32, _ config: PeerConfig) throws(NetlinkError) -> NetlinkMessage
+  func setPeer(ifindex: UInt32, _ config: PeerConfig) throws(NetlinkError) -> NetlinkMessage
+  func deletePeer(ifindex: UInt32, id: UInt32) throws(NetlinkError) -> NetlinkMessage
+  func getPeer(ifindex: UInt32, id: UInt32) throws(NetlinkError) -> NetlinkMessage
+  func dumpPeers(ifindex: UInt32) throws(NetlinkError) -> NetlinkMessage
+  func decodePeer(_ msg: ReceivedMessage) throws(NetlinkError) -> Peer?
+
+  func newKey(ifindex: UInt32, _ key: KeyConfig) throws(NetlinkError) -> NetlinkMessage
+  func swapKeys(ifindex: UInt32, peerID: UInt32) throws(NetlinkError) -> NetlinkMessage
+  func deleteKey(ifindex: UInt32, peerID: UInt32, slot: KeySlot) throws(NetlinkError)
+    -> NetlinkMessage
+  func getKey(ifindex: UInt32, peerID: UInt32, slot: KeySlot) throws(NetlinkError)
+    -> NetlinkMessage
+  func decodeKey(_ msg: ReceivedMessage) throws(NetlinkError) -> KeyInfo?
+
+  /// Decodes a `peers` multicast notification; other messages yield nil.
+  func decodeEvent(_ msg: ReceivedMessage) throws(NetlinkError) -> OvpnEvent?
+}
+
+extension OvpnCodec {
+  /// A generic netlink request to this family with IFINDEX already in place.
+  func request(_ command: UInt8, ifindex: UInt32, dump: Bool = false) throws(NetlinkError)
+    -> NetlinkMessage
+  {
+    let flags = dump ? NLM_F_REQUEST | NLM_F_DUMP : NLM_F_REQUEST | NLM_F_ACK
+    let m = NetlinkMessage(type: family.id, flags: UInt16(flags))
+    m.putGenlHeader(command: command, version: 1)
+    try m.put(1, ifindex)  // IFINDEX is attribute 1 in both APIs
+    return m
+  }
+
+  /// Puts one key direction: CIPHER_KEY (1) and NONCE_TAIL (2), split from the material.
+  func putKeyDirection(_ m: NetlinkMessage, _ type: UInt16, _ material: SecretBytes, _ cipher: Cipher)
+    throws(NetlinkError)
+  {
+    guard material.count == cipher.materialLength else {
+      throw .malformed("key material of \(material.count) bytes for \(cipher.name)")
+    }
+    try m.nest(type) { () throws(NetlinkError) in
+      try material.withBytes { (raw) throws(NetlinkError) in
+        try m.put(1, bytes: UnsafeRawBufferPointer(rebasing: raw[0..<cipher.keyLength]))
+        try m.put(2, bytes: UnsafeRawBufferPointer(rebasing: raw[cipher.keyLength...]))
+      }
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import CMnl
+
+/// Key material: held in memory this value owns and wiped when released.
+/// It never becomes a String or an Array, so no copy outlives it.
+public final class SecretBytes {
+  private let storage: UnsafeMutableRawBufferPointer
+  public private(set) var count: Int
+
+  public init(capacity: Int) {
+    storage = .allocate(byteCount: max(capacity, 1), alignment: 16)
+    storage.initializeMemory(as: UInt8.self, repeating: 0)
+    count = 0
+  }
+
+  /// For tests and key generation: copies `bytes` in.
+  public convenience init(_ bytes: [UInt8]) {
+    self.init(capacity: bytes.count)
+    bytes.withUnsafeBytes { storage.copyMemory(from: $0) }
+    count = bytes.count
+  }
+
+  deinit {
+    cmnl_explicit_bzero(storage.baseAddress, storage.count)
+    storage.deallocate()
+  }
+
+  public var capacity: Int { storage.count }
+
+  public func withBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+    try body(UnsafeRawBufferPointer(rebasing: storage[0..<count]))
+  }
+
+  /// Fills the buffer in place; `body` returns how many bytes it wrote.
+  public func fill<E: Error>(_ body: (UnsafeMutableRawBufferPointer) throws(E) -> Int) throws(E) {
+    let n = try body(storage)
+    precondition(n >= 0 && n <= storage.count)
+    count = n
+  }
+
+  /// Bytes `range` of the material as a new secret.
+  public func slice(_ range: Range<Int>) -> SecretBytes {
+    precondition(range.upperBound <= count)
+    let s = SecretBytes(capacity: range.count)
+    s.fill { dst in
+      dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: storage[range]))
+      return range.count
+    }
+    return s
+  }
+}

@@ -1,0 +1,253 @@
+import CMnl
+
+/// The upstream `ovpn` API (Linux ≥ 6.16): one `peer` nest for all peer
+/// operations, one `keyconf` nest for all key operations.
+public struct UpstreamCodec: OvpnCodec {
+  public let family: GenlFamily
+  public var kind: OvpnKind { .ovpn }
+  public var newPeerCarriesKeepalive: Bool { true }
+  public var canReadKeys: Bool { true }
+
+  public init(family: GenlFamily) { self.family = family }
+
+  enum Command {
+    static let peerNew: UInt8 = 1, peerSet: UInt8 = 2, peerGet: UInt8 = 3, peerDel: UInt8 = 4
+    static let peerDelNtf: UInt8 = 5, keyNew: UInt8 = 6, keyGet: UInt8 = 7, keySwap: UInt8 = 8
+    static let keySwapNtf: UInt8 = 9, keyDel: UInt8 = 10, peerFloatNtf: UInt8 = 11
+  }
+  enum Top { static let ifindex: UInt16 = 1, peer: UInt16 = 2, keyconf: UInt16 = 3 }
+  enum PeerAttr {
+    static let id: UInt16 = 1, remoteIPv4: UInt16 = 2, remoteIPv6: UInt16 = 3
+    static let remoteScopeID: UInt16 = 4, remotePort: UInt16 = 5, socket: UInt16 = 6
+    static let socketNetnsID: UInt16 = 7, vpnIPv4: UInt16 = 8, vpnIPv6: UInt16 = 9
+    static let localIPv4: UInt16 = 10, localIPv6: UInt16 = 11, localPort: UInt16 = 12
+    static let keepaliveInterval: UInt16 = 13, keepaliveTimeout: UInt16 = 14
+    static let delReason: UInt16 = 15, vpnRxBytes: UInt16 = 16, vpnTxBytes: UInt16 = 17
+    static let vpnRxPackets: UInt16 = 18, vpnTxPackets: UInt16 = 19, linkRxBytes: UInt16 = 20
+    static let linkTxBytes: UInt16 = 21, linkRxPackets: UInt16 = 22, linkTxPackets: UInt16 = 23
+    static let txID: UInt16 = 24
+  }
+  enum KeyAttr {
+    static let peerID: UInt16 = 1, slot: UInt16 = 2, keyID: UInt16 = 3, cipher: UInt16 = 4
+    static let encrypt: UInt16 = 5, decrypt: UInt16 = 6
+  }
+
+  private func putPeerFields(_ m: NetlinkMessage, _ c: PeerConfig) throws(NetlinkError) {
+    typealias P = PeerAttr
+    try m.put(P.id, c.id)
+    if let tx = c.txID { try m.put(P.txID, tx) }
+    if let remote = c.remote {
+      let a = remote.address.unmapped
+      if a.isV4 {
+        try m.put(P.remoteIPv4, bytes: a.bytes)
+      } else {
+        try m.put(P.remoteIPv6, bytes: a.bytes)
+        if remote.scopeID != 0 { try m.put(P.remoteScopeID, remote.scopeID) }
+      }
+      try m.put(P.remotePort, bigEndian: remote.port)
+    }
+    if let fd = c.socket { try m.put(P.socket, UInt32(bitPattern: fd)) }
+    if let v4 = c.vpnIPv4 { try m.put(P.vpnIPv4, bytes: v4.bytes) }
+    if let v6 = c.vpnIPv6 { try m.put(P.vpnIPv6, bytes: v6.bytes) }
+    if let local = c.localAddress?.unmapped {
+      try m.put(local.isV4 ? P.localIPv4 : P.localIPv6, bytes: local.bytes)
+    }
+    if let i = c.keepaliveInterval { try m.put(P.keepaliveInterval, i) }
+    if let t = c.keepaliveTimeout { try m.put(P.keepaliveTimeout, t) }
+  }
+
+  public func newPeer(ifindex: UInt32, _ c: PeerConfig) throws(NetlinkError) -> NetlinkMessage {
+    let m = try request(Command.peerNew, ifindex: ifindex)
+    try m.nest(Top.peer) { () throws(NetlinkError) in try putPeerFields(m, c) }
+    return m
+  }
+
+  public func setPeer(ifindex: UInt32, _ c: PeerConfig) throws(NetlinkError) -> NetlinkMessage {
+    var c = c
+    c.socket = nil  // "socket cannot be modified"
+    let m = try request(Command.peerSet, ifindex: ifindex)
+    try m.nest(Top.peer) { () throws(NetlinkError) in try putPeerFields(m, c) }
+    return m
+  }
+
+  public func deletePeer(ifindex: UInt32, id: UInt32) throws(NetlinkError) -> NetlinkMessage {
+    let m = try request(Command.peerDel, ifindex: ifindex)
+    try m.nest(Top.peer) { () throws(NetlinkError) in try m.put(PeerAttr.id, id) }
+    return m
+  }
+
+  public func getPeer(ifindex: UInt32, id: UInt32) throws(NetlinkError) -> NetlinkMessage {
+    let m = try request(Command.peerGet, ifindex: ifindex)
+    try m.nest(Top.peer) { () throws(NetlinkError) in try m.put(PeerAttr.id, id) }
+    return m
+  }
+
+  /// The dump policy accepts IFINDEX only: no (empty) peer nest.
+  public func dumpPeers(ifindex: UInt32) throws(NetlinkError) -> NetlinkMessage {
+    try request(Command.peerGet, ifindex: ifindex, dump: true)
+  }
+
+  public func decodePeer(_ msg: ReceivedMessage) throws(NetlinkError) -> Peer? {
+    guard msg.type == family.id, try msg.genlCommand() == Command.peerGet else { return nil }
+    var peer: Peer?
+    try msg.genlAttributes().forEach { (top) throws(NetlinkError) in
+      guard top.type == Top.peer else { return }
+      peer = try Self.decodePeerNest(top)
+    }
+    return peer
+  }
+
+  static func decodePeerNest(_ top: Attribute) throws(NetlinkError) -> Peer {
+    typealias P = PeerAttr
+    var p = Peer(id: 0)
+    var haveID = false
+    var remoteAddress: IPAddress?
+    var remotePort: UInt16?
+    var scope: UInt32 = 0
+    try top.nested.forEach { (a) throws(NetlinkError) in
+      switch a.type {
+      case P.id:
+        p.id = try a.u32()
+        haveID = true
+      case P.txID: p.txID = try a.u32()
+      case P.remoteIPv4: remoteAddress = IPAddress(bytes: try a.bytes(count: 4))
+      case P.remoteIPv6: remoteAddress = IPAddress(bytes: try a.bytes(count: 16))
+      case P.remoteScopeID: scope = try a.u32()
+      case P.remotePort: remotePort = try a.be16()
+      case P.socketNetnsID: p.socketNetnsID = try a.s32()
+      case P.vpnIPv4: p.vpnIPv4 = IPAddress(bytes: try a.bytes(count: 4))
+      case P.vpnIPv6: p.vpnIPv6 = IPAddress(bytes: try a.bytes(count: 16))
+      case P.localIPv4: p.localAddress = IPAddress(bytes: try a.bytes(count: 4))
+      case P.localIPv6: p.localAddress = IPAddress(bytes: try a.bytes(count: 16))
+      case P.localPort: p.localPort = try a.be16()
+      case P.keepaliveInterval: p.keepaliveInterval = try a.u32()
+      case P.keepaliveTimeout: p.keepaliveTimeout = try a.u32()
+      case P.vpnRxBytes: p.stats.vpnRxBytes = try a.uint()
+      case P.vpnTxBytes: p.stats.vpnTxBytes = try a.uint()
+      case P.vpnRxPackets: p.stats.vpnRxPackets = try a.uint()
+      case P.vpnTxPackets: p.stats.vpnTxPackets = try a.uint()
+      case P.linkRxBytes: p.stats.linkRxBytes = try a.uint()
+      case P.linkTxBytes: p.stats.linkTxBytes = try a.uint()
+      case P.linkRxPackets: p.stats.linkRxPackets = try a.uint()
+      case P.linkTxPackets: p.stats.linkTxPackets = try a.uint()
+      default: break
+      }
+    }
+    guard haveID else { throw .malformed("peer without ID") }
+    if let remoteAddress, let remotePort {
+      p.remote = Endpoint(address: remoteAddress, port: remotePort, scopeID: scope)
+    }
+    return p
+  }
+
+  public func newKey(ifindex: UInt32, _ k: KeyConfig) throws(NetlinkError) -> NetlinkMessage {
+    let m = try request(Command.keyNew, ifindex: ifindex)
+    try m.nest(Top.keyconf) { () throws(NetlinkError) in
+      try m.put(KeyAttr.peerID, k.peerID)
+      try m.put(KeyAttr.slot, UInt32(k.slot.rawValue))
+      try m.put(KeyAttr.keyID, UInt32(k.keyID))
+      try m.put(KeyAttr.cipher, k.cipher.algorithm)
+      try putKeyDirection(m, KeyAttr.encrypt, k.encrypt, k.cipher)
+      try putKeyDirection(m, KeyAttr.decrypt, k.decrypt, k.cipher)
+    }
+    return m
+  }
+
+  public func swapKeys(ifindex: UInt32, peerID: UInt32) throws(NetlinkError) -> NetlinkMessage {
+    let m = try request(Command.keySwap, ifindex: ifindex)
+    try m.nest(Top.keyconf) { () throws(NetlinkError) in try m.put(KeyAttr.peerID, peerID) }
+    return m
+  }
+
+  public func deleteKey(ifindex: UInt32, peerID: UInt32, slot: KeySlot) throws(NetlinkError)
+    -> NetlinkMessage
+  {
+    let m = try request(Command.keyDel, ifindex: ifindex)
+    try m.nest(Top.keyconf) { () throws(NetlinkError) in
+      try m.put(KeyAttr.peerID, peerID)
+      try m.put(KeyAttr.slot, UInt32(slot.rawValue))
+    }
+    return m
+  }
+
+  public func getKey(ifindex: UInt32, peerID: UInt32, slot: KeySlot) throws(NetlinkError)
+    -> NetlinkMessage
+  {
+    let m = try request(Command.keyGet, ifindex: ifindex)
+    try m.nest(Top.keyconf) { () throws(NetlinkError) in
+      try m.put(KeyAttr.peerID, peerID)
+      try m.put(KeyAttr.slot, UInt32(slot.rawValue))
+    }
+    return m
+  }
+
+  public func decodeKey(_ msg: ReceivedMessage) throws(NetlinkError) -> KeyInfo? {
+    guard msg.type == family.id, try msg.genlCommand() == Command.keyGet else { return nil }
+    var info: KeyInfo?
+    try msg.genlAttributes().forEach { (top) throws(NetlinkError) in
+      guard top.type == Top.keyconf else { return }
+      var peerID: UInt32?
+      var slot: UInt32?
+      var keyID: UInt32?
+      var alg: UInt32?
+      try top.nested.forEach { (a) throws(NetlinkError) in
+        switch a.type {
+        case KeyAttr.peerID: peerID = try a.u32()
+        case KeyAttr.slot: slot = try a.u32()
+        case KeyAttr.keyID: keyID = try a.u32()
+        case KeyAttr.cipher: alg = try a.u32()
+        default: break
+        }
+      }
+      guard let peerID, let slot, let s = KeySlot(rawValue: UInt8(truncatingIfNeeded: slot)),
+        slot <= 1, let keyID, let alg
+      else { throw .malformed("incomplete key description") }
+      info = KeyInfo(peerID: peerID, slot: s, keyID: keyID, algorithm: alg)
+    }
+    return info
+  }
+
+  public func decodeEvent(_ msg: ReceivedMessage) throws(NetlinkError) -> OvpnEvent? {
+    guard msg.type == family.id else { return nil }
+    let command = try msg.genlCommand()
+    guard [Command.peerDelNtf, Command.keySwapNtf, Command.peerFloatNtf].contains(command) else {
+      return nil
+    }
+    var ifindex: UInt32?
+    var event: OvpnEvent?
+    try msg.genlAttributes().forEach { (top) throws(NetlinkError) in
+      switch top.type {
+      case Top.ifindex: ifindex = try top.u32()
+      case Top.peer where command == Command.peerDelNtf:
+        var id: UInt32?
+        var reason: DeleteReason?
+        try top.nested.forEach { (a) throws(NetlinkError) in
+          if a.type == PeerAttr.id { id = try a.u32() }
+          if a.type == PeerAttr.delReason { reason = DeleteReason(rawValue: try a.u32()) }
+        }
+        guard let id else { throw .malformed("peer-del notification without id") }
+        event = .peerDeleted(ifindex: 0, peerID: id, reason: reason)
+      case Top.peer where command == Command.peerFloatNtf:
+        let p = try Self.decodePeerNest(top)
+        event = .peerFloat(ifindex: 0, peerID: p.id, remote: p.remote)
+      case Top.keyconf where command == Command.keySwapNtf:
+        var id: UInt32?
+        var keyID: UInt32?
+        try top.nested.forEach { (a) throws(NetlinkError) in
+          if a.type == KeyAttr.peerID { id = try a.u32() }
+          // The kernel puts the key id with nla_put_u16 although the spec says u32.
+          if a.type == KeyAttr.keyID { keyID = a.length == 2 ? UInt32(try a.u16()) : try a.u32() }
+        }
+        guard let id, let keyID else { throw .malformed("key-swap notification incomplete") }
+        event = .keySwap(ifindex: 0, peerID: id, keyID: keyID)
+      default: break
+      }
+    }
+    guard let ifindex, let e = event else { throw .malformed("notification without ifindex") }
+    switch e {
+    case .peerDeleted(_, let p, let r): return .peerDeleted(ifindex: ifindex, peerID: p, reason: r)
+    case .keySwap(_, let p, let k): return .keySwap(ifindex: ifindex, peerID: p, keyID: k)
+    case .peerFloat(_, let p, let r): return .peerFloat(ifindex: ifindex, peerID: p, remote: r)
+    }
+  }
+}

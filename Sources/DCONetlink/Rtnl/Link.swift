@@ -1,0 +1,69 @@
+import CMnl
+
+/// The two interface kinds ovpnctl manages, named by their rtnl kind.
+public enum OvpnKind: String, Sendable, CaseIterable {
+  /// Upstream driver, Linux ≥ 6.16 (genl family `ovpn`).
+  case ovpn = "ovpn"
+  /// Out-of-tree ovpn-dco-v2 module (genl family `ovpn-dco-v2`).
+  case ovpnDCO = "ovpn-dco"
+
+  /// The generic netlink family that serves interfaces of this kind.
+  public var familyName: String {
+    switch self {
+    case .ovpn: return "ovpn"
+    case .ovpnDCO: return "ovpn-dco-v2"
+    }
+  }
+}
+
+/// IFLA_OVPN_MODE values.
+public enum OvpnMode: UInt8, Sendable {
+  case p2p = 0
+  case mp = 1
+
+  public var name: String { self == .p2p ? "p2p" : "mp" }
+}
+
+/// Interface counters from IFLA_STATS64.
+public struct LinkStats: Equatable, Sendable {
+  public var rxPackets: UInt64
+  public var txPackets: UInt64
+  public var rxBytes: UInt64
+  public var txBytes: UInt64
+  public var rxErrors: UInt64
+  public var txErrors: UInt64
+  public var rxDropped: UInt64
+  public var txDropped: UInt64
+}
+
+/// One network interface as RTM_GETLINK describes it.
+public struct Link: Equatable, Sendable {
+  public var name: String
+  public var index: Int32
+  /// IFLA_INFO_KIND, if the interface has one.
+  public var kind: String?
+  /// IFLA_OVPN_MODE, when the driver reports it (ovpn does, ovpn-dco does not).
+  public var mode: OvpnMode?
+  public var mtu: UInt32?
+  /// Interface flags (IFF_*).
+  public var flags: UInt32
+  public var operState: UInt8?
+  public var stats: LinkStats?
+
+  public init(
+    name: String, index: Int32, kind: String? = nil, mode: OvpnMode? = nil, mtu: UInt32? = nil,
+    flags: UInt32 = 0, operState: UInt8? = nil, stats: LinkStats? = nil
+  ) {
+    self.name = name
+    self.index = index
+    self.kind = kind
+    self.mode = mode
+    self.mtu = mtu
+    self.flags = flags
+    self.operState = operState
+    self.stats = stats
+  }
+
+  public var isUp: Bool { flags & UInt32(IFF_UP) != 0 }
+  public var ovpnKind: OvpnKind? { kind.flatMap(OvpnKind.init(rawValue:)) }
+}

@@ -1,0 +1,101 @@
+import CMnl
+
+/// rtnetlink requests and replies for links.
+public enum LinkMessages {
+  static let ovpnModeAttribute: UInt16 = 1  // IFLA_OVPN_MODE
+
+  private static func header(index: Int32 = 0) -> ifinfomsg {
+    var h = ifinfomsg()
+    h.ifi_family = UInt8(AF_UNSPEC)
+    h.ifi_index = index
+    return h
+  }
+
+  /// RTM_NEWLINK creating an ovpn interface; fails if the name exists.
+  public static func newLink(name: String, kind: OvpnKind, mode: OvpnMode?, mtu: UInt32?)
+    throws(NetlinkError) -> NetlinkMessage
+  {
+    let m = NetlinkMessage(
+      type: UInt16(RTM_NEWLINK),
+      flags: UInt16(NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL))
+    m.putExtraHeader(header())
+    try m.put(UInt16(IFLA_IFNAME), string: name)
+    if let mtu { try m.put(UInt16(IFLA_MTU), mtu) }
+    try m.nest(UInt16(IFLA_LINKINFO)) { () throws(NetlinkError) in
+      try m.put(UInt16(IFLA_INFO_KIND), string: kind.rawValue)
+      if let mode {
+        try m.nest(UInt16(IFLA_INFO_DATA)) { () throws(NetlinkError) in
+          try m.put(ovpnModeAttribute, mode.rawValue)
+        }
+      }
+    }
+    return m
+  }
+
+  public static func deleteLink(index: Int32) -> NetlinkMessage {
+    let m = NetlinkMessage(type: UInt16(RTM_DELLINK), flags: UInt16(NLM_F_REQUEST | NLM_F_ACK))
+    m.putExtraHeader(header(index: index))
+    return m
+  }
+
+  /// RTM_GETLINK for every interface (dump).
+  public static func dumpLinks() -> NetlinkMessage {
+    let m = NetlinkMessage(type: UInt16(RTM_GETLINK), flags: UInt16(NLM_F_REQUEST | NLM_F_DUMP))
+    m.putExtraHeader(header())
+    return m
+  }
+
+  /// RTM_GETLINK for one interface by name.
+  public static func getLink(name: String) throws(NetlinkError) -> NetlinkMessage {
+    let m = NetlinkMessage(type: UInt16(RTM_GETLINK), flags: UInt16(NLM_F_REQUEST | NLM_F_ACK))
+    m.putExtraHeader(header())
+    try m.put(UInt16(IFLA_IFNAME), string: name)
+    return m
+  }
+
+  /// RTM_GETLINK for one interface by index.
+  public static func getLink(index: Int32) -> NetlinkMessage {
+    let m = NetlinkMessage(type: UInt16(RTM_GETLINK), flags: UInt16(NLM_F_REQUEST | NLM_F_ACK))
+    m.putExtraHeader(header(index: index))
+    return m
+  }
+
+  /// Decodes an RTM_NEWLINK message; other types yield nil.
+  public static func decodeLink(_ msg: ReceivedMessage) throws(NetlinkError) -> Link? {
+    guard msg.type == UInt16(RTM_NEWLINK) else { return nil }
+    let info = try msg.header(as: ifinfomsg.self)
+    var link = Link(name: "", index: info.ifi_index, flags: info.ifi_flags)
+    try msg.attributes(after: MemoryLayout<ifinfomsg>.size).forEach { (a) throws(NetlinkError) in
+      switch Int(a.type) {
+      case Int(IFLA_IFNAME): link.name = try a.string()
+      case Int(IFLA_MTU): link.mtu = try a.u32()
+      case Int(IFLA_OPERSTATE): link.operState = try a.u8()
+      case Int(IFLA_STATS64): link.stats = try decodeStats64(a)
+      case Int(IFLA_LINKINFO):
+        try a.nested.forEach { (i) throws(NetlinkError) in
+          switch Int(i.type) {
+          case Int(IFLA_INFO_KIND): link.kind = try i.string()
+          case Int(IFLA_INFO_DATA):
+            try i.nested.forEach { (d) throws(NetlinkError) in
+              if d.type == ovpnModeAttribute { link.mode = OvpnMode(rawValue: try d.u8()) }
+            }
+          default: break
+          }
+        }
+      default: break
+      }
+    }
+    // Only ovpn's own info data is understood; another driver's is ignored.
+    if link.ovpnKind == nil { link.mode = nil }
+    return link
+  }
+
+  /// struct rtnl_link_stats64: the first eight u64 fields are the ones shown.
+  static func decodeStats64(_ a: Attribute) throws(NetlinkError) -> LinkStats {
+    guard a.length >= 8 * 8 else { throw .malformed("IFLA_STATS64 of \(a.length) bytes") }
+    func field(_ i: Int) -> UInt64 { a.payload.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self) }
+    return LinkStats(
+      rxPackets: field(0), txPackets: field(1), rxBytes: field(2), txBytes: field(3),
+      rxErrors: field(4), txErrors: field(5), rxDropped: field(6), txDropped: field(7))
+  }
+}

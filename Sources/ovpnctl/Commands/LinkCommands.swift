@@ -1,0 +1,67 @@
+import CMnl
+import DCONetlink
+
+/// `link add | del | show`: ovpn interfaces over rtnetlink.
+enum LinkCommands {
+  static func add(_ args: Arguments, _ ctx: Context) throws(CommandError) {
+    let name = args.positional ?? ""
+    let kind: OvpnKind?
+    let mode: OvpnMode?
+    let mtu: UInt32?
+    do throws(UsageError) {
+      try validateName(name)
+      kind = try args.choice("type").flatMap(OvpnKind.init(rawValue:))
+      mode = try args.choice("mode").map { $0 == "mp" ? OvpnMode.mp : OvpnMode.p2p }
+      mtu = try args.number("mtu", 68...65535, what: "the MTU")
+    } catch {
+      throw .usage(error)
+    }
+    _ = try kernel(.linkAdd(name)) { () throws(NetlinkError) in
+      try ctx.client.addLink(name: name, kind: kind, mode: mode, mtu: mtu)
+    }
+  }
+
+  /// The kernel's dev_valid_name rules, checked before asking it.
+  static func validateName(_ name: String) throws(UsageError) {
+    let bytes = Array(name.utf8)
+    guard !bytes.isEmpty, bytes.count < Int(IFNAMSIZ) else {
+      throw .wrong(name, "an interface name has 1 to \(IFNAMSIZ - 1) bytes")
+    }
+    guard name != ".", name != "..",
+      !bytes.contains(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: ":") || $0 <= 0x20 })
+    else {
+      throw .wrong(name, "not a valid interface name")
+    }
+  }
+
+  static func delete(_ args: Arguments, _ ctx: Context) throws(CommandError) {
+    let name = args.positional ?? ""
+    let (link, _) = try ctx.ovpnLink(name, .linkDel(name))
+    try kernel(.linkDel(name)) { () throws(NetlinkError) in try ctx.client.deleteLink(index: link.index) }
+  }
+
+  static func show(_ args: Arguments, _ ctx: Context) throws(CommandError) {
+    var views: [LinkView] = []
+    if let name = args.positional {
+      let link = try kernel(.linkShow) { () throws(NetlinkError) in try ctx.client.link(named: name) }
+      guard link.ovpnKind != nil else {
+        throw .netlink(.notOvpn(name: name, kind: link.kind), .linkShow)
+      }
+      views.append(view(link, ctx))
+    } else {
+      let links = try kernel(.linkShow) { () throws(NetlinkError) in try ctx.client.links() }
+      views = links.filter { $0.ovpnKind != nil }.map { view($0, ctx) }
+    }
+    Terminal.write(LinkRenderer.render(views, ctx.options))
+  }
+
+  /// Family and peer count are best effort: a link whose module is missing
+  /// (or whose peers cannot be listed) shows null rather than failing the listing.
+  static func view(_ link: Link, _ ctx: Context) -> LinkView {
+    guard let kind = link.ovpnKind, let codec = try? ctx.client.codec(for: kind) else {
+      return LinkView(link: link, family: nil, peers: nil)
+    }
+    return LinkView(
+      link: link, family: codec.family.name, peers: PeerListing.count(link, codec, ctx))
+  }
+}

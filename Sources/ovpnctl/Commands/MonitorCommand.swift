@@ -1,0 +1,91 @@
+import CMnl
+import DCONetlink
+import Glibc
+
+/// `monitor [dev NAME]`: prints the `peers` notifications of both APIs
+/// until SIGINT or SIGTERM. Lost notifications (ENOBUFS) are reported and
+/// followed by a resync: the current peers of each watched interface.
+enum MonitorCommand {
+  static func run(_ args: Arguments, _ ctx: Context) throws(CommandError) {
+    var filter: Int32?
+    if let dev = args.string("dev") {
+      filter = try ctx.ovpnLink(dev, .monitor).0.index
+    }
+    var codecs: [UInt16: any OvpnCodec] = [:]
+    for kind in OvpnKind.allCases {
+      if let c = try? ctx.client.codec(for: kind) { codecs[c.family.id] = c }
+    }
+    guard !codecs.isEmpty else { throw .netlink(.noKernelSupport, .monitor) }
+    let socket = try kernel(.monitor) { () throws(NetlinkError) in try NetlinkSocket(bus: NETLINK_GENERIC) }
+    socket.setReceiveBuffer(bytes: 1 << 20)
+    for c in codecs.values {
+      guard let group = c.family.multicastGroups["peers"] else { continue }
+      try kernel(.monitor) { () throws(NetlinkError) in try socket.join(group: group) }
+    }
+
+    var mask = sigset_t()
+    sigemptyset(&mask)
+    sigaddset(&mask, SIGINT)
+    sigaddset(&mask, SIGTERM)
+    sigprocmask(SIG_BLOCK, &mask, nil)
+    let signals = signalfd(-1, &mask, Int32(SFD_CLOEXEC))
+    guard signals >= 0 else { throw .failure("signalfd: \(errnoDescription(cmnl_errno()))") }
+    defer { close(signals) }
+
+    var names: [UInt32: String] = [:]
+    func name(_ index: UInt32) -> String? {
+      if let n = names[index] { return n }
+      var buf = [CChar](repeating: 0, count: Int(IF_NAMESIZE) + 1)
+      guard if_indextoname(index, &buf) != nil else { return nil }
+      let n = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+      names[index] = n
+      return n
+    }
+
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+      var fds = [
+        pollfd(fd: socket.fileDescriptor, events: Int16(POLLIN), revents: 0),
+        pollfd(fd: signals, events: Int16(POLLIN), revents: 0),
+      ]
+      if poll(&fds, 2, -1) < 0 {
+        if cmnl_errno() == EINTR { continue }
+        throw .failure("poll: \(errnoDescription(cmnl_errno()))")
+      }
+      if fds[1].revents != 0 { return }
+      guard fds[0].revents != 0 else { continue }
+      let n = recv(socket.fileDescriptor, &buffer, buffer.count, 0)
+      if n < 0 {
+        let e = cmnl_errno()
+        if e == EINTR || e == EAGAIN { continue }
+        if e == ENOBUFS {
+          Terminal.write(EventRenderer.lost(ctx.options))
+          try resync(filter, ctx)
+          Terminal.flush()
+          continue
+        }
+        throw .netlink(.system(operation: "recv", errno: e), .monitor)
+      }
+      var lines = ""
+      let datagram = UnsafeMutableRawBufferPointer(start: &buffer, count: n)
+      try kernel(.monitor) { () throws(NetlinkError) in
+        try NotificationReader.forEach(UnsafeRawBufferPointer(datagram)) { (msg) throws(NetlinkError) in
+          guard let codec = codecs[msg.type], let event = try codec.decodeEvent(msg) else { return }
+          if let filter, event.ifindex != UInt32(filter) { return }
+          lines += EventRenderer.render(event, ifname: name(event.ifindex), ctx.options)
+        }
+      }
+      Terminal.write(lines)
+      Terminal.flush()
+    }
+  }
+
+  /// After lost events: the peers each watched interface has now.
+  static func resync(_ filter: Int32?, _ ctx: Context) throws(CommandError) {
+    for (link, codec) in try ctx.ovpnLinks(nil, .monitor) {
+      if let filter, link.index != filter { continue }
+      let r = try PeerListing.list(link, codec, ctx)
+      Terminal.write(EventRenderer.resync(link, r.peers.map(\.id), complete: r.complete, ctx.options))
+    }
+  }
+}

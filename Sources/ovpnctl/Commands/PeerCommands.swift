@@ -1,0 +1,214 @@
+import CMnl
+import DCONetlink
+import Glibc
+
+/// `peer add | set | del | show`.
+enum PeerCommands {
+  /// How the transport socket of a new peer comes about.
+  enum Transport: Equatable {
+    case udp(local: Endpoint)
+    case tcpConnect(remote: Endpoint, local: Endpoint?)
+    case tcpListen(local: Endpoint)
+    case descriptor(Int32)
+  }
+
+  /// A parsed `peer add`: everything checked before the kernel is asked.
+  struct AddRequest: Equatable {
+    var dev: String
+    var config: PeerConfig
+    var transport: Transport
+  }
+
+  static func parseAdd(_ args: Arguments) throws(UsageError) -> AddRequest {
+    let dev = try args.require("dev")
+    var config = PeerConfig(id: try args.requirePeerID("id"))
+    try vpnIPs(args, &config)
+    if let (i, t) = try args.keepalive() {
+      config.keepaliveInterval = i
+      config.keepaliveTimeout = t
+    }
+    config.txID = try args.peerID("tx-id")
+    let remote = try args.endpoint("remote")
+    let local = try args.localEndpoint("local")
+    let proto = try args.choice("proto")
+    let transport: Transport
+    if let fdText = args.string("fd") {
+      let fd: Int32 = try Arguments.number(fdText, 0...Int32.max, what: "a file descriptor")
+      if proto != nil || args.has("listen") || local != nil {
+        throw UsageError("\"fd\" takes an existing socket: proto, listen and local do not apply")
+      }
+      config.remote = remote
+      transport = .descriptor(fd)
+    } else if proto == "tcp" {
+      if local != nil && args.has("listen") {
+        throw UsageError("\"listen\" already names the local address; drop \"local\"")
+      }
+      if let listen = try args.localEndpoint("listen") {
+        if remote != nil { throw UsageError("proto tcp takes either \"remote\" or \"listen\", not both") }
+        transport = .tcpListen(local: wildcard(listen, v6: false))
+      } else if let remote {
+        transport = .tcpConnect(
+          remote: remote, local: local.map { wildcard($0, v6: remote.address.unmapped.isV6) })
+      } else {
+        throw UsageError("proto tcp needs \"remote ADDR:PORT\" or \"listen [ADDR]:PORT\"")
+      }
+    } else {
+      if args.has("listen") { throw UsageError("\"listen\" needs \"proto tcp\"") }
+      guard let remote else { throw UsageError.missing("remote") }
+      let v6 = remote.address.unmapped.isV6
+      if let address = local?.0, address.unmapped.isV6 != v6 {
+        throw UsageError.wrong(
+          args.string("local") ?? "", "local and remote addresses are of different families")
+      }
+      let bind = wildcard(local ?? (nil, 1194), v6: v6)
+      if let address = local?.0, !isWildcard(address) { config.localAddress = address }
+      config.remote = remote
+      transport = .udp(local: bind)
+    }
+    return AddRequest(dev: dev, config: config, transport: transport)
+  }
+
+  static func wildcard(_ local: (IPAddress?, UInt16), v6: Bool) -> Endpoint {
+    Endpoint(address: local.0 ?? .any(v6: v6), port: local.1)
+  }
+
+  static func isWildcard(_ a: IPAddress) -> Bool { a.bytes.allSatisfy { $0 == 0 } }
+
+  static func vpnIPs(_ args: Arguments, _ config: inout PeerConfig) throws(UsageError) {
+    for v in args.all("vpn-ip") {
+      let a = try args.address(v[0])
+      if a.isV4 {
+        if config.vpnIPv4 != nil { throw .duplicate("vpn-ip", v[0]) }
+        config.vpnIPv4 = a
+      } else {
+        if config.vpnIPv6 != nil { throw .duplicate("vpn-ip", v[0]) }
+        config.vpnIPv6 = a
+      }
+    }
+  }
+
+  static func add(_ args: Arguments, _ ctx: Context) throws(CommandError) {
+    let request: AddRequest
+    do throws(UsageError) { request = try parseAdd(args) } catch { throw .usage(error) }
+    var config = request.config
+    let op = Operation.peerAdd(dev: request.dev, id: config.id)
+    let (link, codec) = try ctx.ovpnLink(request.dev, op)
+    try checkTxID(config.txID, codec, ctx, op)
+
+    switch request.transport {
+    case .descriptor(let fd):
+      config.socket = fd
+      try kernel(op) { () throws(NetlinkError) in try ctx.client.addPeer(link, codec: codec, config) }
+    case .udp(let local):
+      let keeper = try KeeperClient.connectOrSpawn(ifindex: link.index)
+      let key = "udp \(local)"
+      let (reply, shared) = try keeper.request("GET \(key)")
+      let fd: Int32
+      if reply == "FD", shared >= 0 {
+        fd = shared
+      } else {
+        fd = try kernel(op) { () throws(NetlinkError) in try TransportSocket.udp(local: local) }
+      }
+      defer { close(fd) }
+      config.socket = fd
+      try kernel(op) { () throws(NetlinkError) in try ctx.client.addPeer(link, codec: codec, config) }
+      if shared >= 0 {
+        _ = try keeper.request("ADD \(key) \(config.id)")
+      } else {
+        _ = try keeper.request("ADOPT \(key) \(config.id)", passing: fd)
+      }
+    case .tcpConnect(let remote, let local):
+      let fd = try kernel(op) { () throws(NetlinkError) in
+        try TransportSocket.tcpConnect(remote: remote, local: local)
+      }
+      try addTCP(fd, link, codec, config, ctx, op)
+    case .tcpListen(let local):
+      let (fd, _) = try kernel(op) { () throws(NetlinkError) in try TransportSocket.tcpAcceptOne(local: local) }
+      try addTCP(fd, link, codec, config, ctx, op)
+    }
+  }
+
+  /// A TCP peer has its own socket; the keeper holds it under the peer id.
+  static func addTCP(
+    _ fd: Int32, _ link: Link, _ codec: any OvpnCodec, _ config: PeerConfig, _ ctx: Context,
+    _ op: Operation
+  ) throws(CommandError) {
+    defer { close(fd) }
+    var config = config
+    config.socket = fd
+    let keeper = try KeeperClient.connectOrSpawn(ifindex: link.index)
+    try kernel(op) { () throws(NetlinkError) in try ctx.client.addPeer(link, codec: codec, config) }
+    _ = try keeper.request("ADOPT tcp - \(config.id)", passing: fd)
+  }
+
+  /// `tx-id` exists only on the upstream API of kernels that know it (7.1+).
+  static func checkTxID(_ txID: UInt32?, _ codec: any OvpnCodec, _ ctx: Context, _ op: Operation)
+    throws(CommandError)
+  {
+    guard txID != nil else { return }
+    guard codec.kind == .ovpn else {
+      throw .netlink(.unsupported("tx-id needs the upstream ovpn API; ovpn-dco-v2 has no transmit id"), op)
+    }
+    let known = try kernel(op) { () throws(NetlinkError) in
+      try ctx.client.familyPolicyHasAttribute(codec.family, 24)
+    }
+    if !known {
+      throw .netlink(.unsupported("this kernel's ovpn module does not know tx-id (it came with Linux 7.1)"), op)
+    }
+  }
+
+  static func set(_ args: Arguments, _ ctx: Context) throws(CommandError) {
+    var config: PeerConfig
+    let dev: String
+    do throws(UsageError) {
+      dev = try args.require("dev")
+      config = PeerConfig(id: try args.requirePeerID("id"))
+      try vpnIPs(args, &config)
+      if let (i, t) = try args.keepalive() {
+        config.keepaliveInterval = i
+        config.keepaliveTimeout = t
+      }
+      config.remote = try args.endpoint("remote")
+      if let local = args.string("local") { config.localAddress = try args.address(local) }
+      config.txID = try args.peerID("tx-id")
+      if config == PeerConfig(id: config.id) {
+        throw UsageError("nothing to change: give remote, local, vpn-ip, keepalive or tx-id")
+      }
+    } catch {
+      throw .usage(error)
+    }
+    let op = Operation.peerSet(dev: dev, id: config.id)
+    let (link, codec) = try ctx.ovpnLink(dev, op)
+    if codec.kind == .ovpnDCO {
+      var only = PeerConfig(id: config.id)
+      only.keepaliveInterval = config.keepaliveInterval
+      only.keepaliveTimeout = config.keepaliveTimeout
+      guard only == config else {
+        throw .netlink(.unsupported("the ovpn-dco-v2 API can change only keepalive of an existing peer"), op)
+      }
+    }
+    try checkTxID(config.txID, codec, ctx, op)
+    try kernel(op) { () throws(NetlinkError) in try ctx.client.setPeer(link, codec: codec, config) }
+  }
+
+  static func delete(_ args: Arguments, _ ctx: Context) throws(CommandError) {
+    let dev: String
+    let id: UInt32
+    do throws(UsageError) {
+      dev = try args.require("dev")
+      id = try args.requirePeerID("id")
+    } catch {
+      throw .usage(error)
+    }
+    let op = Operation.peerDel(dev: dev, id: id)
+    let (link, codec) = try ctx.ovpnLink(dev, op)
+    try kernel(op) { () throws(NetlinkError) in try ctx.client.deletePeer(link, codec: codec, id: id) }
+  }
+
+  static func show(_ args: Arguments, _ ctx: Context) throws(CommandError) {
+    let id: UInt32?
+    do throws(UsageError) { id = try args.peerID("id") } catch { throw .usage(error) }
+    let rows = try PeerListing.select(dev: args.string("dev"), id: id, ctx)
+    Terminal.write(PeerRenderer.render(rows, ctx.options, counters: true))
+  }
+}

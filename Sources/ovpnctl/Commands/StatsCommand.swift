@@ -1,0 +1,11 @@
+import DCONetlink
+
+/// `stats [dev NAME] [peer ID]`: per-peer VPN and link counters.
+enum StatsCommand {
+  static func run(_ args: Arguments, _ ctx: Context) throws(CommandError) {
+    let id: UInt32?
+    do throws(UsageError) { id = try args.peerID("peer") } catch { throw .usage(error) }
+    let rows = try PeerListing.select(dev: args.string("dev"), id: id, ctx)
+    Terminal.write(PeerRenderer.render(rows, ctx.options, counters: true, configuration: false))
+  }
+}

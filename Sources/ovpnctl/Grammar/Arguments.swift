@@ -1,0 +1,119 @@
+import DCONetlink
+
+/// The keywords of one command line, checked against its spec: every word
+/// is a known keyword with the right number of values, and only repeatable
+/// keywords appear twice. Typed accessors validate the values themselves.
+struct Arguments {
+  let spec: CommandSpec
+  private(set) var positional: String?
+  private var values: [String: [[String]]] = [:]
+
+  init(_ words: [String], spec: CommandSpec) throws(UsageError) {
+    self.spec = spec
+    var i = 0
+    if spec.positional != nil, i < words.count, spec.keyword(words[i]) == nil {
+      positional = words[i]
+      i += 1
+    }
+    while i < words.count {
+      let word = words[i]
+      guard let k = spec.keyword(word) else { throw UsageError.unknown(word, object: spec.object) }
+      let needed = k.values.count
+      guard i + needed < words.count else {
+        let metavars = k.values.map(\.metavar).joined(separator: " ")
+        throw UsageError("argument \"\(word)\" needs \(metavars)")
+      }
+      let vals = Array(words[(i + 1)...(i + needed)])
+      if !k.repeatable, values[word] != nil {
+        throw UsageError.duplicate(word, vals.joined(separator: " "))
+      }
+      values[word, default: []].append(vals)
+      i += needed + 1
+    }
+    if spec.positionalRequired, positional == nil {
+      throw UsageError.missing(spec.positional?.metavar ?? "NAME")
+    }
+  }
+
+  func has(_ key: String) -> Bool { values[key] != nil }
+
+  /// The single value of a one-value keyword.
+  func string(_ key: String) -> String? { values[key]?.first?.first }
+
+  func all(_ key: String) -> [[String]] { values[key] ?? [] }
+
+  func require(_ key: String) throws(UsageError) -> String {
+    guard let v = string(key) else { throw .missing(key) }
+    return v
+  }
+
+  // MARK: typed values
+
+  static func number<T: FixedWidthInteger>(_ text: String, _ range: ClosedRange<T>, what: String)
+    throws(UsageError) -> T
+  {
+    guard let v = T(text), range.contains(v) else {
+      throw .wrong(text, "\(what) must be \(range.lowerBound)..\(range.upperBound)")
+    }
+    return v
+  }
+
+  func number<T: FixedWidthInteger>(_ key: String, _ range: ClosedRange<T>, what: String)
+    throws(UsageError) -> T?
+  {
+    guard let text = string(key) else { return nil }
+    return try Self.number(text, range, what: what)
+  }
+
+  func peerID(_ key: String) throws(UsageError) -> UInt32? {
+    try number(key, 0...maxPeerID, what: "a peer id")
+  }
+
+  func requirePeerID(_ key: String) throws(UsageError) -> UInt32 {
+    guard let id = try peerID(key) else { throw .missing(key) }
+    return id
+  }
+
+  func choice(_ key: String) throws(UsageError) -> String? {
+    guard let text = string(key) else { return nil }
+    var options: [String] = []
+    if case .choice(let o)? = spec.keyword(key)?.values.first?.kind { options = o }
+    guard options.contains(text) else {
+      let list = options.map { "\"\($0)\"" }.joined(separator: ", ")
+      throw UsageError("argument of \"\(key)\" must be one of \(list), not \"\(text)\"")
+    }
+    return text
+  }
+
+  func endpoint(_ key: String) throws(UsageError) -> Endpoint? {
+    guard let text = string(key) else { return nil }
+    guard let e = Endpoint(parsing: text) else {
+      throw .wrong(text, "expected ADDR:PORT, e.g. 192.0.2.1:1194 or [2001:db8::1]:1194")
+    }
+    return e
+  }
+
+  /// `[ADDR]:PORT`, `ADDR:PORT`, `:PORT` or `ADDR`; nil address means wildcard.
+  func localEndpoint(_ key: String) throws(UsageError) -> (IPAddress?, UInt16)? {
+    guard let text = string(key) else { return nil }
+    if text.hasPrefix(":"), let port = UInt16(text.dropFirst()), port != 0 {
+      return (nil, port)
+    }
+    guard let e = Endpoint(parsing: text, defaultPort: 1194) else {
+      throw .wrong(text, "expected [ADDR]:PORT, e.g. 0.0.0.0:1194, [::]:1194 or :1194")
+    }
+    return (e.address, e.port)
+  }
+
+  func address(_ text: String) throws(UsageError) -> IPAddress {
+    guard let a = IPAddress(text) else { throw .wrong(text, "not an IPv4 or IPv6 address") }
+    return a
+  }
+
+  func keepalive() throws(UsageError) -> (UInt32, UInt32)? {
+    guard let v = all("keepalive").first else { return nil }
+    let interval: UInt32 = try Self.number(v[0], 0...86400, what: "the keepalive interval (seconds)")
+    let timeout: UInt32 = try Self.number(v[1], 0...86400, what: "the keepalive timeout (seconds)")
+    return (interval, timeout)
+  }
+}

@@ -1,0 +1,85 @@
+import CMnl
+import DCONetlink
+import Glibc
+
+/// Key files: one line of base64 holding the key followed by the 8-byte
+/// nonce tail. Read straight into wiped buffers; `-` is standard input.
+enum KeyFile {
+  /// Longest file accepted: far more than any key line.
+  static let maxFileSize = 4096
+
+  static func read(_ path: String, cipher: Cipher, role: String) throws(UsageError) -> SecretBytes {
+    let raw = try readAll(path)
+    let name = path == "-" ? "standard input" : "\"\(path)\""
+    let decoded: SecretBytes? = raw.withBytes { bytes in
+      var start = 0
+      var end = bytes.count
+      while start < end, isSpace(bytes[start]) { start += 1 }
+      while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+      return Base64.decode(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+    }
+    guard let material = decoded else {
+      throw UsageError("\(role) key file \(name) is not one line of base64")
+    }
+    guard material.count == cipher.materialLength else {
+      throw UsageError(
+        "\(role) key file \(name) holds \(material.count) bytes; \(cipher.name) needs "
+          + "\(cipher.materialLength) (\(cipher.keyLength)-byte key + 8-byte nonce tail)")
+    }
+    return material
+  }
+
+  static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (0x09...0x0d).contains(c) }
+
+  private static func readAll(_ path: String) throws(UsageError) -> SecretBytes {
+    let fd = path == "-" ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else {
+      throw UsageError("cannot open key file \"\(path)\": \(errnoDescription(cmnl_errno()))")
+    }
+    defer { if fd != STDIN_FILENO { close(fd) } }
+    let buffer = SecretBytes(capacity: maxFileSize + 1)
+    var failure: Int32 = 0
+    buffer.fill { dst in
+      var n = 0
+      while n < dst.count {
+        let r = Glibc.read(fd, dst.baseAddress! + n, dst.count - n)
+        if r == 0 { break }
+        if r < 0 {
+          if cmnl_errno() == EINTR { continue }
+          failure = cmnl_errno()
+          break
+        }
+        n += r
+      }
+      return n
+    }
+    if failure != 0 {
+      throw UsageError("cannot read key file \"\(path)\": \(errnoDescription(failure))")
+    }
+    guard buffer.count <= maxFileSize else {
+      throw UsageError("key file \"\(path)\" is too large to be a key file")
+    }
+    return buffer
+  }
+
+  /// Fresh material for `cipher` from getrandom(2), as a key-file line.
+  static func generate(_ cipher: Cipher) throws(CommandError) -> String {
+    let secret = SecretBytes(capacity: cipher.materialLength)
+    var failure: Int32 = 0
+    secret.fill { dst in
+      var n = 0
+      while n < dst.count {
+        let r = getrandom(dst.baseAddress! + n, dst.count - n, 0)
+        if r < 0 {
+          if cmnl_errno() == EINTR { continue }
+          failure = cmnl_errno()
+          return 0
+        }
+        n += r
+      }
+      return n
+    }
+    if failure != 0 { throw .failure("getrandom: \(errnoDescription(failure))") }
+    return secret.withBytes { Base64.encode($0) }
+  }
+}

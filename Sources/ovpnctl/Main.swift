@@ -1,0 +1,68 @@
+import CMnl
+import DCONetlink
+import Glibc
+
+/// Entry point: global options, then one command line or a batch file.
+enum Main {
+  static let version = "0.1.0"
+
+  static func run(_ argv: [String]) -> Int32 {
+    let options: Options
+    let words: [String]
+    do {
+      (options, words) = try Options.parse(argv)
+    } catch {
+      Terminal.err(ErrorMessages.describe(.usage(error)))
+      return 1
+    }
+    if options.version {
+      Terminal.out("ovpnctl \(version) (DCONetlink; APIs: ovpn, ovpn-dco-v2)")
+      return 0
+    }
+    if options.help {
+      Terminal.out(Grammar.mainUsage)
+      return 0
+    }
+    if let netns = options.netns {
+      if let failure = enterNetns(netns) {
+        Terminal.err(ErrorMessages.sentence(failure))
+        return 2
+      }
+    }
+    let context = Context(options: options)
+    if let file = options.batch {
+      return Batch.run(file: file, context: context)
+    }
+    return runOne(words, context)
+  }
+
+  static func runOne(_ words: [String], _ context: Context) -> Int32 {
+    do {
+      try Dispatch.run(words, context)
+      Terminal.flush()
+      return 0
+    } catch {
+      Terminal.err(ErrorMessages.describe(error))
+      return error.exitStatus
+    }
+  }
+
+  /// Joins the named network namespace (ip netns) before any socket exists.
+  static func enterNetns(_ name: String) -> String? {
+    guard !name.contains("/"), !name.isEmpty, name != ".", name != ".." else {
+      return "invalid network namespace name \"\(name)\""
+    }
+    let path = "/run/netns/\(name)"
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else {
+      return "cannot open network namespace \"\(name)\": \(errnoDescription(cmnl_errno()))"
+    }
+    defer { close(fd) }
+    guard setns(fd, Int32(CLONE_NEWNET)) == 0 else {
+      let e = cmnl_errno()
+      if e == EPERM { return ErrorMessages.permission }
+      return "setting the network namespace to \"\(name)\" failed: \(errnoDescription(e))"
+    }
+    return nil
+  }
+}

@@ -1,0 +1,68 @@
+import DCONetlink
+
+/// `monitor` lines: one JSON object per event with -j, else one text line.
+enum EventRenderer {
+  static func render(_ e: OvpnEvent, ifname: String?, _ o: Options) -> String {
+    if o.json {
+      var w = JSONWriter(pretty: false)
+      w.beginObject()
+      switch e {
+      case .peerDeleted(let i, let id, let reason):
+        head(&w, "peer-del", ifname, i, id)
+        if let reason { w.field("reason", reason.name) }
+      case .keySwap(let i, let id, let keyID):
+        head(&w, "key-swap", ifname, i, id)
+        w.field("key-id", keyID)
+      case .peerFloat(let i, let id, let remote):
+        head(&w, "peer-float", ifname, i, id)
+        if let r = remote {
+          let a = r.address.unmapped
+          w.field(a.isV4 ? "remote-ipv4" : "remote-ipv6", a.description)
+          w.field("remote-port", r.port)
+        }
+      }
+      w.endObject()
+      return w.output + "\n"
+    }
+    let dev = ifname ?? "ifindex \(e.ifindex)"
+    switch e {
+    case .peerDeleted(_, let id, let reason):
+      return "peer-del dev \(dev) id \(id) reason \(reason?.name ?? "unknown")\n"
+    case .keySwap(_, let id, let keyID):
+      return "key-swap dev \(dev) id \(id) key-id \(keyID)\n"
+    case .peerFloat(_, let id, let remote):
+      return "peer-float dev \(dev) id \(id) remote \(remote?.description ?? "unknown")\n"
+    }
+  }
+
+  private static func head(_ w: inout JSONWriter, _ event: String, _ ifname: String?, _ i: UInt32, _ id: UInt32) {
+    w.field("event", event)
+    w.field("ifname", ifname)
+    w.field("ifindex", i)
+    w.field("id", id)
+  }
+
+  static func lost(_ o: Options) -> String {
+    o.json
+      ? "{\"event\":\"lost-events\"}\n"
+      : "lost-events: the kernel dropped notifications (receive buffer full); resynchronising\n"
+  }
+
+  static func resync(_ link: Link, _ ids: [UInt32], complete: Bool, _ o: Options) -> String {
+    if o.json {
+      var w = JSONWriter(pretty: false)
+      w.beginObject()
+      w.field("event", "resync")
+      w.field("ifname", link.name)
+      w.field("ifindex", link.index)
+      w.beginArray("peers")
+      for id in ids { w.value(id) }
+      w.endArray()
+      if !complete { w.field("complete", false) }
+      w.endObject()
+      return w.output + "\n"
+    }
+    let list = ids.isEmpty ? "none" : ids.map(String.init).joined(separator: " ")
+    return "resync dev \(link.name) peers \(list)\(complete ? "" : " (incomplete)")\n"
+  }
+}
