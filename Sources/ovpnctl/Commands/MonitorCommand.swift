@@ -32,7 +32,10 @@ enum MonitorCommand {
     guard signals >= 0 else { throw .failure("signalfd: \(errnoDescription(cmnl_errno()))") }
     defer { close(signals) }
 
+    // Names are known up front: a deleted interface's last events arrive
+    // after its name is gone.
     var names: [UInt32: String] = [:]
+    for (link, _) in (try? ctx.ovpnLinks(nil, .monitor)) ?? [] { names[UInt32(link.index)] = link.name }
     func name(_ index: UInt32) -> String? {
       if let n = names[index] { return n }
       var buf = [CChar](repeating: 0, count: Int(IF_NAMESIZE) + 1)

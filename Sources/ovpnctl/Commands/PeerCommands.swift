@@ -112,11 +112,8 @@ enum PeerCommands {
       defer { close(fd) }
       config.socket = fd
       try kernel(op) { () throws(NetlinkError) in try ctx.client.addPeer(link, codec: codec, config) }
-      if shared >= 0 {
-        _ = try keeper.request("ADD \(key) \(config.id)")
-      } else {
-        _ = try keeper.request("ADOPT \(key) \(config.id)", passing: fd)
-      }
+      try handOver(keeper, shared >= 0 ? "ADD \(key) \(config.id)" : "ADOPT \(key) \(config.id)",
+        passing: shared >= 0 ? -1 : fd, link, codec, config.id, ctx, op)
     case .tcpConnect(let remote, let local):
       let fd = try kernel(op) { () throws(NetlinkError) in
         try TransportSocket.tcpConnect(remote: remote, local: local)
@@ -138,7 +135,22 @@ enum PeerCommands {
     config.socket = fd
     let keeper = try KeeperClient.connectOrSpawn(ifindex: link.index)
     try kernel(op) { () throws(NetlinkError) in try ctx.client.addPeer(link, codec: codec, config) }
-    _ = try keeper.request("ADOPT tcp - \(config.id)", passing: fd)
+    try handOver(keeper, "ADOPT tcp - \(config.id)", passing: fd, link, codec, config.id, ctx, op)
+  }
+
+  /// Gives the keeper the new peer's socket. If it cannot take it, the peer
+  /// would die with this process on the upstream API: remove it instead.
+  static func handOver(
+    _ keeper: KeeperClient, _ request: String, passing fd: Int32, _ link: Link,
+    _ codec: any OvpnCodec, _ id: UInt32, _ ctx: Context, _ op: Operation
+  ) throws(CommandError) {
+    do throws(CommandError) {
+      let (reply, _) = try keeper.request(request, passing: fd)
+      guard reply == "OK" else { throw CommandError.failure("the socket keeper refused the socket: \(reply)") }
+    } catch {
+      try? ctx.client.deletePeer(link, codec: codec, id: id)
+      throw error
+    }
   }
 
   /// `tx-id` exists only on the upstream API of kernels that know it (7.1+).

@@ -64,7 +64,13 @@ enum Keeper {
       let ready = poll(&fds, nfds_t(fds.count), resyncInterval * 1000)
       if ready < 0 && cmnl_errno() != EINTR { _exit(1) }
       if ready == 0 {
-        if (try? client.link(index: ifindex)) == nil { forget { _ in true } } else { forget { !stillThere($0) } }
+        // Nobody came, or every peer went unnoticed: nothing to keep.
+        if held.isEmpty { _exit(0) }
+        if (try? client.link(index: ifindex)) == nil {
+          forget { _ in true }
+        } else {
+          forget { !stillThere($0) }
+        }
       }
       if fds[0].revents & Int16(POLLIN) != 0 {
         let c = accept(3, nil, nil)
