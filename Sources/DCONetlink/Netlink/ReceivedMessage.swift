@@ -50,7 +50,11 @@ func forEachMessage(
   while offset < datagram.count {
     let remaining = datagram.count - offset
     let nlh = (base + offset).assumingMemoryBound(to: nlmsghdr.self)
-    guard remaining >= headerSize, mnl_nlmsg_ok(nlh, Int32(remaining)) else {
+    // libmnl compares nlmsg_len as a signed int; the unsigned bounds are
+    // checked here too, so a length with the top bit set cannot pass.
+    guard remaining >= headerSize, mnl_nlmsg_ok(nlh, Int32(remaining)),
+      Int(nlh.pointee.nlmsg_len) >= headerSize, Int(nlh.pointee.nlmsg_len) <= remaining
+    else {
       throw .malformed("truncated netlink message at offset \(offset)")
     }
     let length = Int(nlh.pointee.nlmsg_len)

@@ -44,7 +44,7 @@ public struct ReplyReader {
         done = true
       case NLMSG_DONE:
         if msg.payload.count >= 4 {
-          let code = -msg.payload.loadUnaligned(as: Int32.self)
+          let code = try Self.errno(msg.payload.loadUnaligned(as: Int32.self))
           if code > 0 { throw .kernel(errno: code, extack: try Self.extack(doneMessage: msg)) }
         }
         done = true
@@ -64,7 +64,13 @@ public struct ReplyReader {
     guard msg.payload.count >= MemoryLayout<Int32>.size + MemoryLayout<nlmsghdr>.size else {
       throw .malformed("short NLMSG_ERROR")
     }
-    return -msg.payload.loadUnaligned(as: Int32.self)
+    return try errno(msg.payload.loadUnaligned(as: Int32.self))
+  }
+
+  /// The kernel sends 0 or a negative errno (-1 … -4095); anything else lies.
+  static func errno(_ raw: Int32) throws(NetlinkError) -> Int32 {
+    guard raw <= 0, raw >= -4095 else { throw .malformed("error code \(raw) out of range") }
+    return -raw
   }
 
   /// Extack TLVs of an NLMSG_ERROR: after `struct nlmsgerr`, plus the echoed

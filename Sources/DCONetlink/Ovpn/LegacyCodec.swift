@@ -204,7 +204,7 @@ public struct LegacyCodec: OvpnCodec {
   }
 
   static func decodeSockaddr(_ a: Attribute) throws(NetlinkError) -> (IPAddress, UInt16, UInt32) {
-    guard a.length >= 2 else { throw .malformed("sockaddr of \(a.length) bytes") }
+    guard a.length == 16 || a.length == 28 else { throw .malformed("sockaddr of \(a.length) bytes") }
     let family = Int32(a.payload.loadUnaligned(as: UInt16.self))
     let port = UInt16(bigEndian: a.payload.loadUnaligned(fromByteOffset: 2, as: UInt16.self))
     switch (family, a.length) {

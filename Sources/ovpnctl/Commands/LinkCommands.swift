@@ -62,6 +62,6 @@ enum LinkCommands {
       return LinkView(link: link, family: nil, peers: nil)
     }
     return LinkView(
-      link: link, family: codec.family.name, peers: PeerListing.count(link, codec, ctx))
+      link: link, family: codec.family, peers: PeerListing.count(link, codec, ctx))
   }
 }

@@ -3,7 +3,7 @@ import DCONetlink
 struct LinkView {
   var link: Link
   /// The generic netlink family that serves it, if loaded.
-  var family: String?
+  var family: GenlFamily?
   /// Peer count, or nil where the kernel cannot say.
   var peers: Int?
 }
@@ -22,11 +22,17 @@ enum LinkRenderer {
       w.field("ifname", v.link.name)
       w.field("ifindex", v.link.index)
       w.field("kind", v.link.kind)
-      w.field("family", v.family)
+      w.field("family", v.family?.name)
       w.field("mode", v.link.mode?.name)
       w.field("mtu", v.link.mtu)
       w.field("up", v.link.isUp)
       w.field("peers", v.peers)
+      if o.details {
+        w.field("operstate", v.link.operState.map(operState))
+        w.field("family-id", v.family?.id)
+        w.field("family-version", v.family?.version)
+        w.field("peers-group", v.family?.multicastGroups["peers"])
+      }
       if o.stats > 0, let s = v.link.stats {
         w.beginObject("stats")
         w.field("rx-bytes", s.rxBytes)
@@ -45,6 +51,12 @@ enum LinkRenderer {
     return w.output + "\n"
   }
 
+  /// RFC 2863 operational states as iproute2 names them.
+  static func operState(_ s: UInt8) -> String {
+    let names = ["UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", "TESTING", "DORMANT", "UP"]
+    return Int(s) < names.count ? names[Int(s)] : "\(s)"
+  }
+
   static func text(_ views: [LinkView], _ o: Options) -> String {
     var out = ""
     for (i, v) in views.enumerated() {
@@ -52,11 +64,18 @@ enum LinkRenderer {
       out += "interface: \(v.link.name)\n"
       out += "  index: \(v.link.index)\n"
       out += "  kind: \(v.link.kind ?? "unknown")"
-      out += v.family.map { " (family \($0))\n" } ?? " (module not loaded)\n"
+      out += v.family.map { " (family \($0.name))\n" } ?? " (module not loaded)\n"
       out += "  mode: \(v.link.mode?.name ?? "unknown (not reported by this kind)")\n"
       if let mtu = v.link.mtu { out += "  mtu: \(mtu)\n" }
       out += "  state: \(v.link.isUp ? "up" : "down")\n"
       out += "  peers: \(v.peers.map(String.init) ?? "unknown")\n"
+      if o.details {
+        out += "  operstate: \(v.link.operState.map(operState) ?? "unknown")\n"
+        if let f = v.family {
+          let group = f.multicastGroups["peers"].map { ", peers group \($0)" } ?? ""
+          out += "  family: \(f.name) id \(f.id) version \(f.version)\(group)\n"
+        }
+      }
       if o.stats > 0, let s = v.link.stats {
         out += "  rx: \(Format.bytes(s.rxBytes)), \(s.rxPackets) packets"
         out += ", \(s.rxErrors) errors, \(s.rxDropped) dropped\n"
