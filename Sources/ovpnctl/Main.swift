@@ -31,6 +31,10 @@ enum Main {
     }
     let context = Context(options: options)
     if let file = options.batch {
+      guard words.isEmpty else {
+        Terminal.err(ErrorMessages.sentence("-batch takes a file; \"\(words[0])\" after it is not allowed"))
+        return 1
+      }
       return Batch.run(file: file, context: context)
     }
     return runOne(words, context)
