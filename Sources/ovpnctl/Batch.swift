@@ -40,11 +40,11 @@ enum Batch {
   static func split(_ line: String) -> [String] {
     var words: [String] = []
     var current = ""
-    var quote: Character?
+    var quote: Unicode.Scalar?
     var inWord = false
-    for ch in line {
+    for ch in line.unicodeScalars {
       if let q = quote {
-        if ch == q { quote = nil } else { current.append(ch) }
+        if ch == q { quote = nil } else { current.unicodeScalars.append(ch) }
         continue
       }
       switch ch {
@@ -61,7 +61,7 @@ enum Batch {
           inWord = false
         }
       default:
-        current.append(ch)
+        current.unicodeScalars.append(ch)
         inWord = true
       }
     }

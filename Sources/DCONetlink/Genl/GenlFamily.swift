@@ -85,8 +85,8 @@ extension GenlController {
     var found = false
     try msg.genlAttributes().forEach { (a) throws(NetlinkError) in
       guard a.type == UInt16(CTRL_ATTR_POLICY) else { return }
-      try a.nested.forEach { (policy) throws(NetlinkError) in
-        try policy.nested.forEach { (attr) throws(NetlinkError) in
+      try a.nested.forEach(includingTypeZero: true) { (policy) throws(NetlinkError) in
+        try policy.nested.forEach(includingTypeZero: true) { (attr) throws(NetlinkError) in
           if attr.type == type { found = true }
         }
       }

@@ -77,9 +77,12 @@ public struct AttributeList {
 
   public init(_ buffer: UnsafeRawBufferPointer) { self.buffer = buffer }
 
-  /// Calls `body` for every attribute except type-0 pads. Any attribute
-  /// whose header or length does not fit the buffer is an error.
-  public func forEach(_ body: (Attribute) throws(NetlinkError) -> Void) throws(NetlinkError) {
+  /// Calls `body` for every attribute except type-0 pads (unless
+  /// `includingTypeZero`: policy dumps number their nests from 0). Any
+  /// attribute whose header or length does not fit the buffer is an error.
+  public func forEach(
+    includingTypeZero: Bool = false, _ body: (Attribute) throws(NetlinkError) -> Void
+  ) throws(NetlinkError) {
     guard let base = buffer.baseAddress, buffer.count > 0 else { return }
     var offset = 0
     while offset < buffer.count {
@@ -90,7 +93,7 @@ public struct AttributeList {
       }
       let length = Int(attr.pointee.nla_len)
       let type = mnl_attr_get_type(attr)
-      if type != 0 {
+      if type != 0 || includingTypeZero {
         let payload = UnsafeRawBufferPointer(
           start: mnl_attr_get_payload(attr), count: Int(mnl_attr_get_payload_len(attr)))
         try body(Attribute(type: type, payload: payload))

@@ -65,6 +65,9 @@ public enum LinkMessages {
     guard msg.type == UInt16(RTM_NEWLINK) else { return nil }
     let info = try msg.header(as: ifinfomsg.self)
     var link = Link(name: "", index: info.ifi_index, flags: info.ifi_flags)
+    // Other drivers number their IFLA_INFO_DATA differently (a bridge's
+    // attribute 1 is a u32): keep the raw mode and decide once the kind is known.
+    var modeBytes: [UInt8]?
     try msg.attributes(after: MemoryLayout<ifinfomsg>.size).forEach { (a) throws(NetlinkError) in
       switch Int(a.type) {
       case Int(IFLA_IFNAME): link.name = try a.string()
@@ -77,7 +80,7 @@ public enum LinkMessages {
           case Int(IFLA_INFO_KIND): link.kind = try i.string()
           case Int(IFLA_INFO_DATA):
             try i.nested.forEach { (d) throws(NetlinkError) in
-              if d.type == ovpnModeAttribute { link.mode = OvpnMode(rawValue: try d.u8()) }
+              if d.type == ovpnModeAttribute { modeBytes = d.bytes() }
             }
           default: break
           }
@@ -85,8 +88,10 @@ public enum LinkMessages {
       default: break
       }
     }
-    // Only ovpn's own info data is understood; another driver's is ignored.
-    if link.ovpnKind == nil { link.mode = nil }
+    if link.ovpnKind != nil, let modeBytes {
+      guard modeBytes.count == 1 else { throw .malformed("IFLA_OVPN_MODE of \(modeBytes.count) bytes") }
+      link.mode = OvpnMode(rawValue: modeBytes[0])
+    }
     return link
   }
 

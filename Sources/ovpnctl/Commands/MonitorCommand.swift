@@ -69,15 +69,28 @@ enum MonitorCommand {
         }
         throw .netlink(.system(operation: "recv", errno: e), .monitor)
       }
+      // A notification that does not parse is reported and skipped: one bad
+      // message must not end a monitor that scripts rely on.
       var lines = ""
-      let datagram = UnsafeMutableRawBufferPointer(start: &buffer, count: n)
-      try kernel(.monitor) { () throws(NetlinkError) in
-        try NotificationReader.forEach(UnsafeRawBufferPointer(datagram)) { (msg) throws(NetlinkError) in
-          guard let codec = codecs[msg.type], let event = try codec.decodeEvent(msg) else { return }
-          if let filter, event.ifindex != UInt32(filter) { return }
-          lines += EventRenderer.render(event, ifname: name(event.ifindex), ctx.options)
+      var problems: [String] = []
+      buffer.withUnsafeBytes { raw in
+        let datagram = UnsafeRawBufferPointer(rebasing: raw[0..<n])
+        do throws(NetlinkError) {
+          try NotificationReader.forEach(datagram) { (msg) throws(NetlinkError) in
+            guard let codec = codecs[msg.type] else { return }
+            do throws(NetlinkError) {
+              guard let event = try codec.decodeEvent(msg) else { return }
+              if let filter, event.ifindex != UInt32(filter) { return }
+              lines += EventRenderer.render(event, ifname: name(event.ifindex), ctx.options)
+            } catch {
+              problems.append(ErrorMessages.netlink(error, .monitor))
+            }
+          }
+        } catch {
+          problems.append(ErrorMessages.netlink(error, .monitor))
         }
       }
+      for p in problems { Terminal.err("Warning: skipped a notification: \(p).") }
       Terminal.write(lines)
       Terminal.flush()
     }

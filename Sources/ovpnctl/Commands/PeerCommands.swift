@@ -45,8 +45,10 @@ enum PeerCommands {
       }
       if let listen = try args.localEndpoint("listen") {
         if remote != nil { throw UsageError("proto tcp takes either \"remote\" or \"listen\", not both") }
-        transport = .tcpListen(local: wildcard(listen, v6: false))
+        // Without an address, listen on both families (an IPv6 wildcard socket).
+        transport = .tcpListen(local: wildcard(listen, v6: true))
       } else if let remote {
+        try checkFamilies(local?.0, remote, args)
         transport = .tcpConnect(
           remote: remote, local: local.map { wildcard($0, v6: remote.address.unmapped.isV6) })
       } else {
@@ -55,17 +57,24 @@ enum PeerCommands {
     } else {
       if args.has("listen") { throw UsageError("\"listen\" needs \"proto tcp\"") }
       guard let remote else { throw UsageError.missing("remote") }
-      let v6 = remote.address.unmapped.isV6
-      if let address = local?.0, address.unmapped.isV6 != v6 {
-        throw UsageError.wrong(
-          args.string("local") ?? "", "local and remote addresses are of different families")
-      }
-      let bind = wildcard(local ?? (nil, 1194), v6: v6)
+      try checkFamilies(local?.0, remote, args)
+      let bind = wildcard(local ?? (nil, 1194), v6: remote.address.unmapped.isV6)
       if let address = local?.0, !isWildcard(address) { config.localAddress = address }
       config.remote = remote
       transport = .udp(local: bind)
     }
     return AddRequest(dev: dev, config: config, transport: transport)
+  }
+
+  /// A local address must be of the remote's family; the IPv6 wildcard
+  /// (`[::]`) is the exception: that socket serves IPv4 peers too.
+  static func checkFamilies(_ local: IPAddress?, _ remote: Endpoint, _ args: Arguments)
+    throws(UsageError)
+  {
+    guard let local, local.unmapped.isV6 != remote.address.unmapped.isV6 else { return }
+    if local.isV6 && isWildcard(local) { return }
+    throw UsageError.wrong(
+      args.string("local") ?? "", "local and remote addresses are of different families")
   }
 
   static func wildcard(_ local: (IPAddress?, UInt16), v6: Bool) -> Endpoint {
@@ -120,7 +129,14 @@ enum PeerCommands {
       }
       try addTCP(fd, link, codec, config, ctx, op)
     case .tcpListen(let local):
-      let (fd, _) = try kernel(op) { () throws(NetlinkError) in try TransportSocket.tcpAcceptOne(local: local) }
+      let (fd, _) = try kernel(op) { () throws(NetlinkError) in
+        do throws(NetlinkError) {
+          return try TransportSocket.tcpAcceptOne(local: local)
+        } catch .system(_, let e) where e == EAFNOSUPPORT && local.address.isV6 && isWildcard(local.address) {
+          // IPv6 is disabled on this host: the IPv4 wildcard is all there is.
+          return try TransportSocket.tcpAcceptOne(local: Endpoint(address: .any(v6: false), port: local.port))
+        }
+      }
       try addTCP(fd, link, codec, config, ctx, op)
     }
   }

@@ -1,0 +1,74 @@
+// OBJECT → COMMAND resolution, aliases, help, unknown objects and verbs.
+
+import Glibc
+import Testing
+
+@testable import ovpnctl
+
+@Suite struct DispatchTests {
+  @Test(arguments: [
+    ("link add tun0", "link", "add"), ("link del tun0", "link", "del"), ("link delete tun0", "link", "del"),
+    ("link show", "link", "show"), ("link list", "link", "show"), ("link ls tun0", "link", "show"),
+    ("peer add dev t id 1", "peer", "add"), ("peer set dev t id 1", "peer", "set"),
+    ("peer del dev t id 1", "peer", "del"), ("peer delete dev t id 1", "peer", "del"),
+    ("peer show", "peer", "show"), ("peer ls dev t", "peer", "show"),
+    ("key add dev t", "key", "add"), ("key swap dev t peer 1", "key", "swap"),
+    ("key del dev t", "key", "del"), ("key delete dev t", "key", "del"), ("key show dev t", "key", "show"),
+    ("key list dev t", "key", "show"), ("key generate cipher aes-128-gcm", "key", "generate"),
+    ("stats", "stats", ""), ("stats dev t", "stats", ""), ("stats show dev t", "stats", ""),
+    ("stats ls", "stats", ""), ("monitor", "monitor", ""), ("monitor dev t", "monitor", ""),
+  ])
+  func commandsAndAliasesResolve(line: String, object: String, verb: String) throws {
+    let (spec, _) = try parsed(line)
+    #expect(spec.object == object)
+    #expect(spec.verb == verb)
+  }
+
+  @Test func aliasIsConsumedBeforeTheKeywords() throws {
+    let args = try arguments("stats show dev tun0 peer 4")
+    #expect(args.string("dev") == "tun0")
+    #expect(try args.peerID("peer") == 4)
+  }
+
+  @Test func helpAtEveryLevelIsNotACommand() throws {
+    for line in [[], ["help"], ["peer"], ["peer", "help"], ["peer", "add", "help"], ["stats", "help"], ["key", "show", "help"]] {
+      #expect(try Dispatch.parse(line) == nil, "\(line)")
+    }
+  }
+
+  @Test func unknownObject() {
+    #expect(usageError { _ = try Dispatch.parse(["frob"]) } == "object \"frob\" is unknown, try \"ovpnctl help\"")
+    #expect(usageError { _ = try Dispatch.parse(["peers", "show"]) } == "object \"peers\" is unknown, try \"ovpnctl help\"")
+  }
+
+  @Test func unknownVerb() {
+    #expect(usageError { _ = try Dispatch.parse(["peer", "frob"]) } == "command \"frob\" is unknown, try \"ovpnctl peer help\"")
+    #expect(usageError { _ = try Dispatch.parse(["link", "sh"]) } == "command \"sh\" is unknown, try \"ovpnctl link help\"")
+  }
+
+  @Test func objectsWithoutVerbsTakeKeywordsDirectly() {
+    #expect(usageError { _ = try Dispatch.parse(["stats", "frob"]) } == "unknown keyword \"frob\", try \"ovpnctl stats help\"")
+    #expect(usageError { _ = try Dispatch.parse(["monitor", "peer", "1"]) } == "unknown keyword \"peer\", try \"ovpnctl monitor help\"")
+  }
+
+  @Test func grammarObjects() {
+    #expect(Grammar.objects.map(\.name) == ["link", "peer", "key", "stats", "monitor"])
+    #expect(Grammar.object("key")?.commands.map(\.verb) == ["add", "swap", "del", "show", "generate"])
+  }
+
+  @Test func everyCommandHasAHandler() async {
+    // Dispatch.handler traps on a missing entry; check in a child process.
+    await #expect(processExitsWith: .success) {
+      for object in Grammar.objects {
+        for spec in object.commands { _ = Dispatch.handler(spec) }
+      }
+      exit(0)
+    }
+  }
+
+  @Test func usageErrorsExitWithStatus1AndOthersWith2() {
+    #expect(CommandError.usage(UsageError("x")).exitStatus == 1)
+    #expect(CommandError.netlink(.noKernelSupport, .other).exitStatus == 2)
+    #expect(CommandError.failure("x").exitStatus == 2)
+  }
+}
