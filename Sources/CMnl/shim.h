@@ -2,9 +2,9 @@
  * uapi headers, and small inline helpers for macros Swift cannot import. */
 #pragma once
 
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
+/* No _GNU_SOURCE here: it changes glibc's struct layouts (fd_set) and the
+ * module would then clash with Swift's own Glibc module. What needs GNU
+ * extensions goes through syscall(2) below. */
 
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
@@ -26,6 +26,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,7 +67,7 @@ static inline ssize_t cmnl_recv_fd(int sock, int *fd, void *data, size_t len) {
   msg.msg_control = u.buf;
   msg.msg_controllen = sizeof(u.buf);
   *fd = -1;
-  ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+  ssize_t n = recvmsg(sock, &msg, 0x40000000 /* MSG_CMSG_CLOEXEC */);
   if (n < 0)
     return n;
   for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
@@ -82,5 +83,9 @@ static inline FILE *cmnl_stdout(void) { return stdout; }
 static inline FILE *cmnl_stderr(void) { return stderr; }
 static inline FILE *cmnl_stdin(void) { return stdin; }
 static inline int cmnl_set_process_name(const char *name) { return prctl(PR_SET_NAME, name, 0, 0, 0); }
-static inline int cmnl_close_from(unsigned int first) { return close_range(first, ~0U, 0); }
+static inline int cmnl_close_from(unsigned int first) {
+  return (int)syscall(SYS_close_range, first, ~0U, 0);
+}
+/* setns(fd, CLONE_NEWNET) */
+static inline int cmnl_setns_net(int fd) { return (int)syscall(SYS_setns, fd, 0x40000000); }
 static inline void cmnl_set_errno(int e) { errno = e; }

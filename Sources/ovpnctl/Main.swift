@@ -62,7 +62,7 @@ enum Main {
       return "cannot open network namespace \"\(name)\": \(errnoDescription(cmnl_errno()))"
     }
     defer { close(fd) }
-    guard setns(fd, Int32(CLONE_NEWNET)) == 0 else {
+    guard cmnl_setns_net(fd) == 0 else {
       let e = cmnl_errno()
       if e == EPERM { return ErrorMessages.permission }
       return "setting the network namespace to \"\(name)\" failed: \(errnoDescription(e))"

@@ -14,6 +14,11 @@ require_ovpnctl
 
 p2p_tunnel udp4 aes-256-gcm
 expect_eq "$(keeper_count)" 2 "socket keepers (one per interface)"
+for pid in $(ip netns pids a); do # what a keeper costs, for the record
+	[[ $(cat "/proc/$pid/comm") == ovpnctl-keeper ]] || continue
+	log "keeper $pid: $(grep -E '^(VmRSS|RssAnon|RssFile|Threads)' "/proc/$pid/status" | tr -s ' \t\n' ' ')"
+	log "keeper $pid fds: $(ls "/proc/$pid/fd" | wc -l)"
+done
 
 ping_ok a 10.200.0.2 10
 ping_ok b 10.200.0.1 10
