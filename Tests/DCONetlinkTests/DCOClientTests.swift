@@ -142,7 +142,8 @@ func genlCommand(_ request: [UInt8]) -> (type: UInt16, cmd: UInt8) {
     #expect(g.sent.count == 2)
   }
 
-  @Test func upstreamAddPeerCarriesKeepaliveInOneMessage() throws {
+  /// Upstream too: PEER_NEW without keepalive, then PEER_SET with both values.
+  @Test func upstreamAddPeerFollowsWithASetForKeepalive() throws {
     let g = genlKernel(families: ["ovpn": 0x1b])
     let c = DCOClient(genl: g, rtnl: nil)
     var config = PeerConfig(id: 4)
@@ -150,7 +151,16 @@ func genlCommand(_ request: [UInt8]) -> (type: UInt16, cmd: UInt8) {
     config.keepaliveInterval = 10
     config.keepaliveTimeout = 60
     try c.addPeer(Link(name: "tun0", index: 5), codec: try c.codec(for: .ovpn), config)
-    #expect(g.sent.dropFirst().map(genlCommand).map(\.cmd) == [1])
+    #expect(g.sent.dropFirst().map(genlCommand).map(\.cmd) == [1, 2])  // PEER_NEW, PEER_SET
+    var new = config
+    new.keepaliveInterval = nil
+    new.keepaliveTimeout = nil
+    let upstream = UpstreamCodec(family: GenlFamily(name: "ovpn", id: 0x1b))
+    #expect(g.sent[1] == withSequence(try upstream.newPeer(ifindex: 5, new).bytes, sequenceOf(g.sent[1])))
+    var set = PeerConfig(id: 4)
+    set.keepaliveInterval = 10
+    set.keepaliveTimeout = 60
+    #expect(g.sent[2] == withSequence(try upstream.setPeer(ifindex: 5, set).bytes, sequenceOf(g.sent[2])))
   }
 
   @Test func keyReadBackIsRefusedOnLegacy() throws {

@@ -146,7 +146,6 @@ import Testing
     let with = try legacy.newPeer(ifindex: 5, c)
     let without = try legacy.newPeer(ifindex: 5, Self.udpPeer("192.0.2.1:1194"))
     expectBytes(with.bytes, without.bytes)
-    #expect(legacy.newPeerCarriesKeepalive == false)
   }
 
   @Test func setPeerKeepaliveIsExact() throws {

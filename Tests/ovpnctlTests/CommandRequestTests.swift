@@ -91,10 +91,14 @@ func expectRequest(_ sent: [UInt8]?, _ want: NetlinkMessage, sourceLocation: Sou
     c.socket = 3
     c.remote = Endpoint(address: IPAddress("192.0.2.1")!, port: 1194)
     c.vpnIPv4 = IPAddress("10.8.0.5")
-    c.keepaliveInterval = 10
-    c.keepaliveTimeout = 60
-    #expect(genl.commands.count == 1)
-    expectRequest(genl.commands.first, try UpstreamCodec(family: upstreamFamily).newPeer(ifindex: 5, c))
+    // PEER_NEW without keepalive, then PEER_SET with both values.
+    var set = PeerConfig(id: 5)
+    set.keepaliveInterval = 10
+    set.keepaliveTimeout = 60
+    #expect(genl.commands.count == 2)
+    let codec = UpstreamCodec(family: upstreamFamily)
+    expectRequest(genl.commands.first, try codec.newPeer(ifindex: 5, c))
+    expectRequest(genl.commands.dropFirst().first, try codec.setPeer(ifindex: 5, set))
   }
 
   @Test func peerAddWithADescriptorOnLegacySetsKeepaliveAfterwards() throws {

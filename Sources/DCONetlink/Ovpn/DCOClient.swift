@@ -155,13 +155,20 @@ public final class DCOClient {
     return p
   }
 
-  /// Adds a peer. On the legacy API keepalive follows as a SET; if that
-  /// fails the peer is removed again so nothing is left half-configured.
+  /// Adds a peer. Keepalive follows as a SET on both APIs: the legacy
+  /// NEW_PEER has no keepalive attributes, and the upstream PEER_NEW arms
+  /// the device's keepalive worker before it inserts the peer, so a worker
+  /// run in between finds no peer and is not rescheduled (seen on 7.3.4: a
+  /// 1 s / 3 s keepalive that never expired). If the SET fails the peer is
+  /// removed again, so nothing is left half-configured.
   public func addPeer(_ link: Link, codec: any OvpnCodec, _ config: PeerConfig) throws(NetlinkError) {
     let ifindex = UInt32(link.index)
     let g = try genl()
-    try g.perform(try codec.newPeer(ifindex: ifindex, config))
-    guard !codec.newPeerCarriesKeepalive, config.keepaliveInterval != nil else { return }
+    var new = config
+    new.keepaliveInterval = nil
+    new.keepaliveTimeout = nil
+    try g.perform(try codec.newPeer(ifindex: ifindex, new))
+    guard config.keepaliveInterval != nil else { return }
     var set = PeerConfig(id: config.id)
     set.keepaliveInterval = config.keepaliveInterval
     set.keepaliveTimeout = config.keepaliveTimeout

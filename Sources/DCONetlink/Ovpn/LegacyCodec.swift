@@ -5,7 +5,6 @@ import CMnl
 public struct LegacyCodec: OvpnCodec {
   public let family: GenlFamily
   public var kind: OvpnKind { .ovpnDCO }
-  public var newPeerCarriesKeepalive: Bool { false }
   public var canReadKeys: Bool { false }
 
   public init(family: GenlFamily) { self.family = family }

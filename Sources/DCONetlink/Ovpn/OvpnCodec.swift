@@ -5,8 +5,6 @@ import CMnl
 public protocol OvpnCodec: Sendable {
   var kind: OvpnKind { get }
   var family: GenlFamily { get }
-  /// Legacy NEW_PEER carries no keepalive: it must follow as a SET.
-  var newPeerCarriesKeepalive: Bool { get }
   /// Whether the kernel can report key slots (KEY_GET).
   var canReadKeys: Bool { get }
 

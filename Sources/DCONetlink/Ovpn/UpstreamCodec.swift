@@ -5,7 +5,6 @@ import CMnl
 public struct UpstreamCodec: OvpnCodec {
   public let family: GenlFamily
   public var kind: OvpnKind { .ovpn }
-  public var newPeerCarriesKeepalive: Bool { true }
   public var canReadKeys: Bool { true }
 
   public init(family: GenlFamily) { self.family = family }
