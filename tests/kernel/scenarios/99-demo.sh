@@ -11,26 +11,28 @@ source "$TESTS_DIR/lib.sh"
 source "$TESTS_DIR/tunnel.sh"
 require_ovpnctl
 
+# The log shows each command as an admin would type it.
+ovpnctl() { "$OVPNCTL" "$@"; }
 log "kernel $KERNEL_RELEASE, $OVPN_FAMILY API"
 mk_ns alice bob
 veth_pair alice bob 192.0.2.1/24 192.0.2.2/24
 for ns in alice bob; do
-	expect_ok ovpnctl_in "$ns" link add tun0 mode p2p
+	expect_ok ovpnctl -n "$ns" link add tun0 mode p2p
 	no_ipv6 "$ns" tun0
 done
 ip -n alice addr add 10.8.0.1/24 dev tun0 && ip -n alice link set tun0 up
 ip -n bob addr add 10.8.0.2/24 dev tun0 && ip -n bob link set tun0 up
-expect_ok ovpnctl_in alice peer add dev tun0 id 7 remote 192.0.2.2:1194 keepalive 10 60
-expect_ok ovpnctl_in bob peer add dev tun0 id 7 remote 192.0.2.1:1194 keepalive 10 60
+expect_ok ovpnctl -n alice peer add dev tun0 id 7 remote 192.0.2.2:1194 keepalive 10 60
+expect_ok ovpnctl -n bob peer add dev tun0 id 7 remote 192.0.2.1:1194 keepalive 10 60
 "$OVPNCTL" key generate cipher aes-256-gcm >a2b.key
 "$OVPNCTL" key generate cipher aes-256-gcm >b2a.key
-expect_ok ovpnctl_in alice key add dev tun0 peer 7 slot primary key-id 0 cipher aes-256-gcm \
+expect_ok ovpnctl -n alice key add dev tun0 peer 7 slot primary key-id 0 cipher aes-256-gcm \
 	encrypt a2b.key decrypt b2a.key
-expect_ok ovpnctl_in bob key add dev tun0 peer 7 slot primary key-id 0 cipher aes-256-gcm \
+expect_ok ovpnctl -n bob key add dev tun0 peer 7 slot primary key-id 0 cipher aes-256-gcm \
 	encrypt b2a.key decrypt a2b.key
 ping_ok alice 10.8.0.2 5
-expect_ok ovpnctl_in alice link show
-expect_ok ovpnctl_in alice peer show
-expect_ok ovpnctl_in alice stats
-expect_json ovpnctl_in alice -j -p stats dev tun0
-if [[ $KERNEL_API == upstream ]]; then expect_ok ovpnctl_in alice key show dev tun0 peer 7; fi
+expect_ok ovpnctl -n alice link show
+expect_ok ovpnctl -n alice peer show
+expect_ok ovpnctl -n alice stats
+expect_json ovpnctl -n alice -j -p stats dev tun0
+if [[ $KERNEL_API == upstream ]]; then expect_ok ovpnctl -n alice key show dev tun0 peer 7; fi
