@@ -12,7 +12,7 @@ import Testing
   ]
 
   func render(_ rows: [(Link, Peer)], configuration: Bool = true) throws -> JSON {
-    try JSON.parse(PeerRenderer.render(rows, options(json: true), counters: true, configuration: configuration))
+    try JSON.parse(PeerRenderer.render(rows, options(json: true), configuration: configuration))
   }
 
   @Test func fullPeerHasTheDesignKeysWithTheirTypes() throws {
@@ -88,14 +88,13 @@ import Testing
   }
 
   @Test func noPeersIsAnEmptyArray() {
-    #expect(PeerRenderer.render([], options(json: true), counters: true) == "[]\n")
-    #expect(PeerRenderer.render([], options(), counters: true) == "")
+    #expect(PeerRenderer.render([], options(json: true)) == "[]\n")
+    #expect(PeerRenderer.render([], options()) == "")
   }
 
   @Test func textBlocks() {
     let out = PeerRenderer.render(
-      [(Fixture.tun0, Fixture.fullPeer), (Fixture.tun0, Fixture.v6Peer), (Fixture.tun1, Fixture.barePeer)], options(),
-      counters: true)
+      [(Fixture.tun0, Fixture.fullPeer), (Fixture.tun0, Fixture.v6Peer), (Fixture.tun1, Fixture.barePeer)], options())
     #expect(
       out == """
         interface: tun0
@@ -126,7 +125,7 @@ import Testing
   }
 
   @Test func statsTextHasNoConfiguration() {
-    let out = PeerRenderer.render([(Fixture.tun0, Fixture.fullPeer)], options(), counters: true, configuration: false)
+    let out = PeerRenderer.render([(Fixture.tun0, Fixture.fullPeer)], options(), configuration: false)
     #expect(
       out == """
         interface: tun0
@@ -143,12 +142,12 @@ import Testing
     p.localPort = 1194
     p.keepaliveInterval = 1
     p.keepaliveTimeout = 0
-    let out = PeerRenderer.render([(Fixture.tun0, p)], options(), counters: true)
+    let out = PeerRenderer.render([(Fixture.tun0, p)], options())
     #expect(out.contains("  local: *:1194\n"))
     #expect(out.contains("  keepalive: every 1 second, timeout 0 seconds\n"))
     var off = Peer(id: 9)
     off.keepaliveInterval = 0
     off.keepaliveTimeout = 0
-    #expect(!PeerRenderer.render([(Fixture.tun0, off)], options(), counters: true).contains("keepalive"))
+    #expect(!PeerRenderer.render([(Fixture.tun0, off)], options()).contains("keepalive"))
   }
 }

@@ -51,16 +51,6 @@ enum Operation {
   }
 }
 
-extension Result where Failure == NetlinkError {
-  /// Unwraps, attaching the operation to a failure.
-  func get(_ op: Operation) throws(CommandError) -> Success {
-    switch self {
-    case .success(let v): return v
-    case .failure(let e): throw .netlink(e, op)
-    }
-  }
-}
-
 /// Runs a library call, attaching `op` to any failure.
 func kernel<T>(_ op: Operation, _ body: () throws(NetlinkError) -> T) throws(CommandError) -> T {
   do {

@@ -237,6 +237,6 @@ enum PeerCommands {
     let id: UInt32?
     do throws(UsageError) { id = try args.peerID("id") } catch { throw .usage(error) }
     let rows = try PeerListing.select(dev: args.string("dev"), id: id, ctx)
-    Terminal.write(PeerRenderer.render(rows, ctx.options, counters: true))
+    Terminal.write(PeerRenderer.render(rows, ctx.options))
   }
 }

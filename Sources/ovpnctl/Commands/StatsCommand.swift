@@ -6,6 +6,6 @@ enum StatsCommand {
     let id: UInt32?
     do throws(UsageError) { id = try args.peerID("peer") } catch { throw .usage(error) }
     let rows = try PeerListing.select(dev: args.string("dev"), id: id, ctx)
-    Terminal.write(PeerRenderer.render(rows, ctx.options, counters: true, configuration: false))
+    Terminal.write(PeerRenderer.render(rows, ctx.options, configuration: false))
   }
 }

@@ -23,7 +23,7 @@ struct Arguments {
         let metavars = k.values.map(\.metavar).joined(separator: " ")
         throw UsageError("argument \"\(word)\" needs \(metavars)")
       }
-      let vals = Array(words[(i + 1)...(i + needed)])
+      let vals = Array(words[(i + 1)..<(i + 1 + needed)])
       if !k.repeatable, values[word] != nil {
         throw UsageError.duplicate(word, vals.joined(separator: " "))
       }

@@ -2,7 +2,7 @@ import DCONetlink
 
 /// `peer show` and `stats`: wg-style blocks for people, one JSON array for scripts.
 enum PeerRenderer {
-  static func render(_ rows: [(Link, Peer)], _ o: Options, counters: Bool, configuration: Bool = true)
+  static func render(_ rows: [(Link, Peer)], _ o: Options, configuration: Bool = true)
     -> String
   {
     o.json ? json(rows, o, configuration: configuration) : text(rows, configuration: configuration)
