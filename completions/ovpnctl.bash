@@ -49,7 +49,7 @@ choice   cipher   aes-128-gcm aes-192-gcm aes-256-gcm chacha20-poly1305
 conflict peer:add fd proto listen local
 conflict peer:add listen remote local
 option   -j|-json -p|-pretty -s|-stats|-statistics -d|-details -force -V|-Version|-version -h|-help
-option   -n|-netns=netns -b|-batch=file
+option   -n|-netns=netns -b|-batch=file -rcvbuf=number
 '
 # <<< ovpnctl grammar
 

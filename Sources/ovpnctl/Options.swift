@@ -7,6 +7,8 @@ struct Options: Equatable {
   var netns: String?
   var force = false
   var batch: String?
+  /// Receive buffer of the monitor socket in bytes (-rcvbuf), as ip(8) has it.
+  var receiveBuffer: Int32?
   var version = false
   var help = false
 
@@ -35,6 +37,9 @@ struct Options: Equatable {
       case "-n", "-netns": o.netns = try value()
       case "-force": o.force = true
       case "-b", "-batch": o.batch = try value()
+      case "-rcvbuf":
+        let text = try value()
+        o.receiveBuffer = try Arguments.number(text, Int32(1024)...Int32(1 << 30), what: "the receive buffer size (bytes)")
       case "-V", "-Version", "-version": o.version = true
       case "-h", "-help": o.help = true
       default: throw UsageError("option \"\(argv[i])\" is unknown, try \"ovpnctl -help\"")

@@ -350,7 +350,7 @@ struct DocsDriftTests {
             if (try? Options.parse([spelling])) != nil {
               problems.append("\(spelling): takes no value")
             }
-            let rest = (try? Options.parse([spelling, "x", "link"]))?.1
+            let rest = (try? Options.parse([spelling, Self.sampleValue, "link"]))?.1
             if rest != ["link"] { problems.append("\(spelling) VALUE: rejected") }
           }
         }
@@ -470,6 +470,9 @@ struct DocsDriftTests {
     #expect(problems == [])
   }
 
+  /// A value every valued option accepts (a namespace name, a file name, a size).
+  static let sampleValue = "65536"
+
   @Test("every literal word on a man page grammar line is accepted by the parser")
   func manPageWordsParse() throws {
     let (_, problems) = try manCommands()
@@ -478,7 +481,7 @@ struct DocsDriftTests {
     for w in synopsis.flatMap(Self.boldWords) {
       let ok =
         w == "ovpnctl" || w == "help" || Grammar.object(w) != nil
-        || (w.hasPrefix("-") && ((try? Options.parse([w, "x", "link"]))?.1.last == "link"))
+        || (w.hasPrefix("-") && ((try? Options.parse([w, Self.sampleValue, "link"]))?.1.last == "link"))
       if !ok { all.append("SYNOPSIS: \"\(w)\" is not accepted") }
     }
     #expect(all == [])
@@ -491,7 +494,7 @@ struct DocsDriftTests {
     var problems: [String] = []
     for w in words where w.hasPrefix("-") {
       let plain = (try? Options.parse([w, "link"]))?.1 == ["link"]
-      let valued = (try? Options.parse([w, "x", "link"]))?.1 == ["link"]
+      let valued = (try? Options.parse([w, Self.sampleValue, "link"]))?.1 == ["link"]
       if !plain && !valued { problems.append("\(w): not an option") }
     }
     for (names, _) in Grammar.options {

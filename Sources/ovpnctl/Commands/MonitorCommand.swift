@@ -17,7 +17,7 @@ enum MonitorCommand {
     }
     guard !codecs.isEmpty else { throw .netlink(.noKernelSupport, .monitor) }
     let socket = try kernel(.monitor) { () throws(NetlinkError) in try NetlinkSocket(bus: NETLINK_GENERIC) }
-    socket.setReceiveBuffer(bytes: 1 << 20)
+    socket.setReceiveBuffer(bytes: ctx.options.receiveBuffer ?? 1 << 20)
     for c in codecs.values {
       guard let group = c.family.multicastGroups["peers"] else { continue }
       try kernel(.monitor) { () throws(NetlinkError) in try socket.join(group: group) }

@@ -197,13 +197,13 @@ enum Grammar {
            ovpnctl [ OPTIONS ] -batch FILE
     where  OBJECT := { link | peer | key | stats | monitor }
            OPTIONS := { -j[son] | -p[retty] | -s[tats] | -d[etails] | -n[etns] NAME | -force |
-                        -V[ersion] | -h[elp] }
+                        -rcvbuf SIZE | -V[ersion] | -h[elp] }
     """
 
   /// Global options as the parser accepts them (for docs and completion).
   static let options: [(names: [String], takesValue: Bool)] = [
     (["-j", "-json"], false), (["-p", "-pretty"], false), (["-s", "-stats"], false),
     (["-d", "-details"], false), (["-n", "-netns"], true), (["-force"], false),
-    (["-batch"], true), (["-V", "-Version"], false), (["-h", "-help"], false),
+    (["-batch"], true), (["-rcvbuf"], true), (["-V", "-Version"], false), (["-h", "-help"], false),
   ]
 }
