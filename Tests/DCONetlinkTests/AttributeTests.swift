@@ -46,7 +46,7 @@ extension AttributeList {
   @Test func uintAcceptsFourOrEightBytes() throws {
     #expect(try withAttribute(nla(1, le32(7))) { (a) throws(NetlinkError) in try a.uint() } == 7)
     #expect(try withAttribute(nla(1, le64(1 << 40))) { (a) throws(NetlinkError) in try a.uint() } == 1 << 40)
-    #expect(try withAttribute(nla(1, le64(7))) { (a) throws(NetlinkError) in try a.counter() } == 7)
+    #expect(try withAttribute(nla(1, le64(7))) { (a) throws(NetlinkError) in try a.uint() } == 7)
     for n in [0, 1, 2, 3, 5, 6, 7, 9, 16] {
       let e = netlinkError { _ = try withAttribute(nla(3, [UInt8](repeating: 1, count: n))) { (a) throws(NetlinkError) in try a.uint() } }
       #expect(e == .malformed("attribute 3: \(n)-byte uint"))

@@ -38,6 +38,7 @@ public struct Attribute {
   }
 
   /// A YNL `uint` (NLA_UINT): 4 or 8 bytes, whichever the value needed.
+  /// The legacy API's counters (u64 bytes, u32 packets) read the same way.
   public func uint() throws(NetlinkError) -> UInt64 {
     switch payload.count {
     case 4: return UInt64(payload.loadUnaligned(as: UInt32.self))
@@ -45,9 +46,6 @@ public struct Attribute {
     default: throw .malformed("attribute \(type): \(payload.count)-byte uint")
     }
   }
-
-  /// Reads either a u32 or a u64 (the legacy API's counters are one or the other).
-  public func counter() throws(NetlinkError) -> UInt64 { try uint() }
 
   public func be16() throws(NetlinkError) -> UInt16 { UInt16(bigEndian: try u16()) }
   public func be32() throws(NetlinkError) -> UInt32 { UInt32(bigEndian: try u32()) }

@@ -105,14 +105,14 @@ public struct LegacyCodec: OvpnCodec {
         case R.localPort: p.localPort = try a.be16()
         case R.interval: p.keepaliveInterval = try a.u32()
         case R.timeout: p.keepaliveTimeout = try a.u32()
-        case R.vpnRxBytes: p.stats.vpnRxBytes = try a.counter()
-        case R.vpnTxBytes: p.stats.vpnTxBytes = try a.counter()
-        case R.vpnRxPackets: p.stats.vpnRxPackets = try a.counter()
-        case R.vpnTxPackets: p.stats.vpnTxPackets = try a.counter()
-        case R.linkRxBytes: p.stats.linkRxBytes = try a.counter()
-        case R.linkTxBytes: p.stats.linkTxBytes = try a.counter()
-        case R.linkRxPackets: p.stats.linkRxPackets = try a.counter()
-        case R.linkTxPackets: p.stats.linkTxPackets = try a.counter()
+        case R.vpnRxBytes: p.stats.vpnRxBytes = try a.uint()
+        case R.vpnTxBytes: p.stats.vpnTxBytes = try a.uint()
+        case R.vpnRxPackets: p.stats.vpnRxPackets = try a.uint()
+        case R.vpnTxPackets: p.stats.vpnTxPackets = try a.uint()
+        case R.linkRxBytes: p.stats.linkRxBytes = try a.uint()
+        case R.linkTxBytes: p.stats.linkTxBytes = try a.uint()
+        case R.linkRxPackets: p.stats.linkRxPackets = try a.uint()
+        case R.linkTxPackets: p.stats.linkTxPackets = try a.uint()
         default: break
         }
       }
