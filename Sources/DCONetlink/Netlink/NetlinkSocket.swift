@@ -49,6 +49,32 @@ public final class NetlinkSocket: NetlinkTransport {
     }
   }
 
+  /// Receives one datagram if one is queued; nil when none is. Like
+  /// `receive`, it accepts only the kernel as sender and refuses truncation.
+  /// ENOBUFS (notifications lost) surfaces as `.system(errno: ENOBUFS)`.
+  public func receiveNow(into buffer: UnsafeMutableRawBufferPointer) throws(NetlinkError) -> Int? {
+    var from = sockaddr_nl()
+    var length = socklen_t(MemoryLayout<sockaddr_nl>.size)
+    while true {
+      let n = withUnsafeMutablePointer(to: &from) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+          recvfrom(fileDescriptor, buffer.baseAddress, buffer.count, Int32(MSG_DONTWAIT | MSG_TRUNC), $0, &length)
+        }
+      }
+      if n < 0 {
+        let e = cmnl_errno()
+        if e == EINTR { continue }
+        if e == EAGAIN || e == EWOULDBLOCK { return nil }
+        throw .system(operation: "recvfrom", errno: e)
+      }
+      guard length == socklen_t(MemoryLayout<sockaddr_nl>.size), from.nl_pid == 0 else {
+        throw .malformed("datagram from a sender other than the kernel")
+      }
+      guard n <= buffer.count else { throw .malformed("datagram of \(n) bytes truncated to \(buffer.count)") }
+      return n
+    }
+  }
+
   /// Subscribes to a multicast group by its id.
   public func join(group: UInt32) throws(NetlinkError) {
     var g = group

@@ -95,6 +95,12 @@ public enum LinkMessages {
     return link
   }
 
+  /// The interface an RTM_DELLINK message reports gone; nil for others.
+  public static func deletedIndex(_ msg: ReceivedMessage) throws(NetlinkError) -> Int32? {
+    guard msg.type == UInt16(RTM_DELLINK) else { return nil }
+    return try msg.header(as: ifinfomsg.self).ifi_index
+  }
+
   /// struct rtnl_link_stats64: the first eight u64 fields are the ones shown.
   static func decodeStats64(_ a: Attribute) throws(NetlinkError) -> LinkStats {
     guard a.length >= 8 * 8 else { throw .malformed("IFLA_STATS64 of \(a.length) bytes") }

@@ -11,16 +11,13 @@ enum MonitorCommand {
     if let dev = args.string("dev") {
       filter = try ctx.ovpnLink(dev, .monitor).0.index
     }
-    var codecs: [UInt16: any OvpnCodec] = [:]
+    var codecs: [any OvpnCodec] = []
     for kind in OvpnKind.allCases {
-      if let c = try? ctx.client.codec(for: kind) { codecs[c.family.id] = c }
+      if let c = try? ctx.client.codec(for: kind) { codecs.append(c) }
     }
     guard !codecs.isEmpty else { throw .netlink(.noKernelSupport, .monitor) }
-    let socket = try kernel(.monitor) { () throws(NetlinkError) in try NetlinkSocket(bus: NETLINK_GENERIC) }
-    socket.setReceiveBuffer(bytes: ctx.options.receiveBuffer ?? 1 << 20)
-    for c in codecs.values {
-      guard let group = c.family.multicastGroups["peers"] else { continue }
-      try kernel(.monitor) { () throws(NetlinkError) in try socket.join(group: group) }
+    let stream = try kernel(.monitor) { () throws(NetlinkError) in
+      try PeerEventStream(codecs: codecs, receiveBuffer: ctx.options.receiveBuffer)
     }
 
     var mask = sigset_t()
@@ -45,10 +42,9 @@ enum MonitorCommand {
       return n
     }
 
-    var buffer = [UInt8](repeating: 0, count: 65536)
     while true {
       var fds = [
-        pollfd(fd: socket.fileDescriptor, events: Int16(POLLIN), revents: 0),
+        pollfd(fd: stream.fileDescriptor, events: Int16(POLLIN), revents: 0),
         pollfd(fd: signals, events: Int16(POLLIN), revents: 0),
       ]
       if poll(&fds, 2, -1) < 0 {
@@ -57,51 +53,47 @@ enum MonitorCommand {
       }
       if fds[1].revents != 0 { return }
       guard fds[0].revents != 0 else { continue }
-      let n = recv(socket.fileDescriptor, &buffer, buffer.count, 0)
-      if n < 0 {
-        let e = cmnl_errno()
-        if e == EINTR || e == EAGAIN { continue }
-        if e == ENOBUFS {
-          Terminal.write(EventRenderer.lost(ctx.options))
-          try resync(filter, ctx)
-          Terminal.flush()
-          continue
-        }
-        throw .netlink(.system(operation: "recv", errno: e), .monitor)
-      }
       // A notification that does not parse is reported and skipped: one bad
       // message must not end a monitor that scripts rely on.
-      var lines = ""
-      var problems: [String] = []
-      buffer.withUnsafeBytes { raw in
-        let datagram = UnsafeRawBufferPointer(rebasing: raw[0..<n])
-        do throws(NetlinkError) {
-          try NotificationReader.forEach(datagram) { (msg) throws(NetlinkError) in
-            guard let codec = codecs[msg.type] else { return }
-            do throws(NetlinkError) {
-              guard let event = try codec.decodeEvent(msg) else { return }
-              if let filter, event.ifindex != UInt32(filter) { return }
-              lines += EventRenderer.render(event, ifname: name(event.ifindex), ctx.options)
-            } catch {
-              problems.append(ErrorMessages.netlink(error, .monitor))
-            }
+      var lost = false
+      _ = try kernel(.monitor) { () throws(NetlinkError) in
+        try stream.drain(limit: 64) { item in
+          switch item {
+          case .event(let event):
+            if let filter, event.ifindex != UInt32(filter) { return }
+            Terminal.write(EventRenderer.render(event, ifname: name(event.ifindex), ctx.options))
+          case .lost:
+            Terminal.write(EventRenderer.lost(ctx.options))
+            lost = true
+          case .malformed(let error):
+            Terminal.err("Warning: skipped a notification: \(ErrorMessages.netlink(error, .monitor)).")
           }
-        } catch {
-          problems.append(ErrorMessages.netlink(error, .monitor))
         }
       }
-      for p in problems { Terminal.err("Warning: skipped a notification: \(p).") }
-      Terminal.write(lines)
+      if lost { resync(filter, ctx) }
       Terminal.flush()
     }
   }
 
-  /// After lost events: the peers each watched interface has now.
-  static func resync(_ filter: Int32?, _ ctx: Context) throws(CommandError) {
-    for (link, codec) in try ctx.ovpnLinks(nil, .monitor) {
+  /// After lost events: the peers each watched interface has now. An
+  /// interface that cannot be listed (deleted mid-dump) is reported and
+  /// skipped; the monitor goes on.
+  static func resync(_ filter: Int32?, _ ctx: Context) {
+    let links: [(Link, any OvpnCodec)]
+    do throws(CommandError) {
+      links = try ctx.ovpnLinks(nil, .monitor)
+    } catch {
+      Terminal.err("Warning: resync failed: \(ErrorMessages.describe(error))")
+      return
+    }
+    for (link, codec) in links {
       if let filter, link.index != filter { continue }
-      let r = try PeerListing.list(link, codec, ctx)
-      Terminal.write(EventRenderer.resync(link, r.peers.map(\.id), complete: r.complete, ctx.options))
+      do throws(CommandError) {
+        let r = try PeerListing.list(link, codec, ctx)
+        Terminal.write(EventRenderer.resync(link, r.peers.map(\.id), complete: r.complete, ctx.options))
+      } catch {
+        Terminal.err("Warning: resync of \(link.name) failed: \(ErrorMessages.describe(error))")
+      }
     }
   }
 }

@@ -1,0 +1,77 @@
+import CMnl
+
+/// One thing read from the `peers` multicast groups.
+public enum PeerEventItem: Equatable, Sendable {
+  case event(OvpnEvent)
+  /// The kernel dropped notifications (ENOBUFS): whoever tracks peers must
+  /// resynchronise with a dump.
+  case lost
+  /// A notification that does not decode; it is skipped.
+  case malformed(NetlinkError)
+}
+
+/// A subscription to the `peers` group of one or more ovpn families: the one
+/// code path `monitor`, the socket keeper and the metrics endpoint read
+/// kernel events through. The receive buffer is sized for the burst a
+/// `link del` of thousands of peers causes (one notification per peer).
+public final class PeerEventStream {
+  /// Default receive buffer: enough for 10,000 queued peer-del
+  /// notifications. Root gets it (SO_RCVBUFFORCE); others get what
+  /// net.core.rmem_max allows.
+  public static let defaultReceiveBuffer: Int32 = 64 << 20
+
+  private let socket: NetlinkSocket
+  private var codecs: [UInt16: any OvpnCodec] = [:]
+  private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 8)
+
+  public var fileDescriptor: Int32 { socket.fileDescriptor }
+
+  deinit { buffer.deallocate() }
+
+  public init(codecs: [any OvpnCodec], receiveBuffer: Int32? = nil) throws(NetlinkError) {
+    socket = try NetlinkSocket(bus: NETLINK_GENERIC)
+    socket.setReceiveBuffer(bytes: receiveBuffer ?? Self.defaultReceiveBuffer)
+    for c in codecs {
+      guard let group = c.family.multicastGroups["peers"] else { continue }
+      try socket.join(group: group)
+      self.codecs[c.family.id] = c
+    }
+  }
+
+  /// Reads what is queued, without blocking, at most `limit` datagrams, and
+  /// hands each decoded item to `body`. Returns whether anything was read.
+  @discardableResult
+  public func drain(limit: Int = Int.max, _ body: (PeerEventItem) -> Void) throws(NetlinkError) -> Bool {
+    var any = false
+    var count = 0
+    while count < limit {
+      let n: Int?
+      do throws(NetlinkError) {
+        n = try socket.receiveNow(into: buffer)
+      } catch .system(_, let e) where e == ENOBUFS {
+        body(.lost)
+        any = true
+        continue
+      }
+      guard let n else { return any }
+      any = true
+      count += 1
+      var items: [PeerEventItem] = []
+      do throws(NetlinkError) {
+        try NotificationReader.forEach(UnsafeRawBufferPointer(rebasing: buffer[0..<n])) {
+          (msg) throws(NetlinkError) in
+          guard let codec = codecs[msg.type] else { return }
+          do throws(NetlinkError) {
+            if let e = try codec.decodeEvent(msg) { items.append(.event(e)) }
+          } catch {
+            items.append(.malformed(error))
+          }
+        }
+      } catch {
+        items.append(.malformed(error))
+      }
+      for i in items { body(i) }
+    }
+    return any
+  }
+}
