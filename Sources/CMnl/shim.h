@@ -31,13 +31,52 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <spawn.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/resource.h>
 
 /* Wipes secrets in a way the compiler may not elide. */
 static inline void cmnl_explicit_bzero(void *p, size_t n) { explicit_bzero(p, n); }
 
-/* SCM_RIGHTS helpers: CMSG_* are macros. */
-static inline size_t cmnl_cmsg_space_fd(void) { return CMSG_SPACE(sizeof(int)); }
+/* SCM_RIGHTS helpers (CMSG_* are macros). */
+/* Receives one message and the descriptors that came with it (up to max,
+ * installed close-on-exec). *nfds is how many were received; *flags gets
+ * msg_flags (MSG_TRUNC, MSG_CTRUNC). Never blocks when dontwait is set. */
+static inline ssize_t cmnl_recv_fds(int sock, void *data, size_t len, int *fds, int max,
+                                    int *nfds, int *flags, int dontwait) {
+  struct iovec iov = { .iov_base = data, .iov_len = len };
+  union { char buf[CMSG_SPACE(sizeof(int) * 8)]; struct cmsghdr align; } u;
+  struct msghdr msg = { 0 };
+  if (max > 8)
+    max = 8;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = u.buf;
+  msg.msg_controllen = sizeof(u.buf);
+  *nfds = 0;
+  *flags = 0;
+  ssize_t n = recvmsg(sock, &msg, 0x40000000 /* MSG_CMSG_CLOEXEC */ | (dontwait ? MSG_DONTWAIT : 0));
+  if (n < 0)
+    return n;
+  *flags = msg.msg_flags;
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len < CMSG_LEN(0))
+      continue;
+    size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    for (size_t i = 0; i < count; i++) {
+      int fd;
+      memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+      if (*nfds < max)
+        fds[(*nfds)++] = fd;
+      else
+        close(fd); /* more than the caller can take: never leak one */
+    }
+  }
+  return n;
+}
 
+/* Sends one message without blocking (MSG_DONTWAIT), with fd if >= 0. */
 static inline ssize_t cmnl_send_fd(int sock, int fd, const void *data, size_t len) {
   struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
   union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
@@ -54,28 +93,81 @@ static inline ssize_t cmnl_send_fd(int sock, int fd, const void *data, size_t le
     c->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(c), &fd, sizeof(int));
   }
-  return sendmsg(sock, &msg, MSG_NOSIGNAL);
+  return sendmsg(sock, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
-/* Receives up to len bytes and at most one descriptor (*fd = -1 if none). */
-static inline ssize_t cmnl_recv_fd(int sock, int *fd, void *data, size_t len) {
-  struct iovec iov = { .iov_base = data, .iov_len = len };
-  union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
-  struct msghdr msg = { 0 };
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = u.buf;
-  msg.msg_controllen = sizeof(u.buf);
-  *fd = -1;
-  ssize_t n = recvmsg(sock, &msg, 0x40000000 /* MSG_CMSG_CLOEXEC */);
-  if (n < 0)
-    return n;
-  for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-        c->cmsg_len == CMSG_LEN(sizeof(int)))
-      memcpy(fd, CMSG_DATA(c), sizeof(int));
+/* The credentials of a unix socket's peer (SO_PEERCRED). */
+static inline int cmnl_peer_credentials(int sock, int *pid, unsigned int *uid, unsigned int *gid) {
+  struct { int pid; unsigned int uid; unsigned int gid; } cred;
+  socklen_t len = sizeof(cred);
+  if (getsockopt(sock, SOL_SOCKET, 17 /* SO_PEERCRED */, &cred, &len) != 0)
+    return -1;
+  if (len != sizeof(cred)) {
+    errno = EPROTO;
+    return -1;
   }
-  return n;
+  *pid = cred.pid;
+  *uid = cred.uid;
+  *gid = cred.gid;
+  return 0;
+}
+
+/* Starts `path` with argv in a new session: `keep` becomes fd 3, stdio is
+ * /dev/null, every signal disposition and the mask are reset. */
+static inline int cmnl_spawn_daemon(const char *path, char *const argv[], int keep, int *pid) {
+  posix_spawn_file_actions_t fa;
+  posix_spawnattr_t at;
+  sigset_t all, none;
+  if (posix_spawn_file_actions_init(&fa) != 0)
+    return -1;
+  posix_spawnattr_init(&at);
+  sigfillset(&all);
+  sigemptyset(&none);
+  posix_spawnattr_setsigdefault(&at, &all);
+  posix_spawnattr_setsigmask(&at, &none);
+  posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | 0x80 /* POSIX_SPAWN_SETSID */);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDWR, 0);
+  posix_spawn_file_actions_adddup2(&fa, 0, 1);
+  posix_spawn_file_actions_adddup2(&fa, 0, 2);
+  posix_spawn_file_actions_adddup2(&fa, keep, 3);
+  extern char **environ;
+  int rc = posix_spawn(pid, path, &fa, &at, argv, environ);
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&at);
+  if (rc != 0) {
+    errno = rc;
+    return -1;
+  }
+  return 0;
+}
+
+/* accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC) without _GNU_SOURCE. */
+static inline int cmnl_accept(int fd) {
+  return (int)syscall(SYS_accept4, fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+}
+
+static inline int cmnl_flock(int fd, int op) { return flock(fd, op); }
+static inline int cmnl_fchmod(int fd, unsigned int mode) { return fchmod(fd, mode); }
+
+/* The soft descriptor limit now. */
+static inline long cmnl_nofile(void) {
+  struct rlimit r;
+  if (getrlimit(RLIMIT_NOFILE, &r) != 0)
+    return -1;
+  return r.rlim_cur == RLIM_INFINITY ? 1L << 30 : (long)r.rlim_cur;
+}
+
+/* Raises the soft descriptor limit to the hard one; returns the new soft limit. */
+static inline long cmnl_raise_nofile(void) {
+  struct rlimit r;
+  if (getrlimit(RLIMIT_NOFILE, &r) != 0)
+    return -1;
+  if (r.rlim_cur < r.rlim_max) {
+    r.rlim_cur = r.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &r) != 0)
+      getrlimit(RLIMIT_NOFILE, &r);
+  }
+  return r.rlim_cur == RLIM_INFINITY ? 1L << 30 : (long)r.rlim_cur;
 }
 
 static inline int cmnl_errno(void) { return errno; }

@@ -1,19 +1,32 @@
 import DCONetlink
 
 /// What every command runs with: the global options and one library client,
-/// whose netlink sockets live for the whole run (a batch shares them).
+/// whose netlink sockets live for the whole run. A batch shares them, and
+/// the interfaces it has looked up and the keeper connections it opened.
 final class Context {
   let options: Options
   let client: DCOClient
+  private var links: [String: (Link, any OvpnCodec)] = [:]
+  private var keepers: [Int32: KeeperClient] = [:]
 
   init(options: Options, client: DCOClient = DCOClient()) {
     self.options = options
     self.client = client
   }
 
-  /// An ovpn interface by name, with its codec.
+  /// An ovpn interface by name, with its codec (looked up once per run).
   func ovpnLink(_ name: String, _ op: Operation) throws(CommandError) -> (Link, any OvpnCodec) {
-    try kernel(op) { () throws(NetlinkError) in try client.ovpnLink(named: name) }
+    if let found = links[name] { return found }
+    let found = try kernel(op) { () throws(NetlinkError) in try client.ovpnLink(named: name) }
+    links[name] = found
+    return found
+  }
+
+  /// Forgets looked-up interfaces and keeper connections: after `link add`
+  /// or `link del` a name may mean another interface.
+  func forgetLinks() {
+    links = [:]
+    keepers = [:]
   }
 
   /// Every ovpn interface, or just `name`.
@@ -27,5 +40,13 @@ final class Context {
       result.append((link, codec))
     }
     return result
+  }
+
+  /// The socket keeper of `link`, started if none runs; one connection per run.
+  func keeper(_ link: Link) throws(CommandError) -> KeeperClient {
+    if let k = keepers[link.index] { return k }
+    let k = try KeeperClient.connectOrStart(link)
+    keepers[link.index] = k
+    return k
   }
 }

@@ -16,6 +16,7 @@ enum LinkCommands {
     } catch {
       throw .usage(error)
     }
+    ctx.forgetLinks()
     _ = try kernel(.linkAdd(name)) { () throws(NetlinkError) in
       try ctx.client.addLink(name: name, kind: kind, mode: mode, mtu: mtu)
     }
@@ -37,6 +38,7 @@ enum LinkCommands {
   static func delete(_ args: Arguments, _ ctx: Context) throws(CommandError) {
     let name = args.positional ?? ""
     let (link, _) = try ctx.ovpnLink(name, .linkDel(name))
+    ctx.forgetLinks()
     try kernel(.linkDel(name)) { () throws(NetlinkError) in try ctx.client.deleteLink(index: link.index) }
   }
 

@@ -109,20 +109,13 @@ enum PeerCommands {
       config.socket = fd
       try kernel(op) { () throws(NetlinkError) in try ctx.client.addPeer(link, codec: codec, config) }
     case .udp(let local):
-      let keeper = try KeeperClient.connectOrSpawn(ifindex: link.index)
-      let key = "udp \(local)"
-      let (reply, shared) = try keeper.request("GET \(key)")
-      let fd: Int32
-      if reply == "FD", shared >= 0 {
-        fd = shared
-      } else {
-        fd = try kernel(op) { () throws(NetlinkError) in try TransportSocket.udp(local: local) }
-      }
-      defer { close(fd) }
-      config.socket = fd
+      // The keeper owns the port's one socket; this command borrows it.
+      let keeper = try ctx.keeper(link)
+      config.socket = try keeper.udpSocket(local)
       try kernel(op) { () throws(NetlinkError) in try ctx.client.addPeer(link, codec: codec, config) }
-      try handOver(keeper, shared >= 0 ? "ADD \(key) \(config.id)" : "ADOPT \(key) \(config.id)",
-        passing: shared >= 0 ? -1 : fd, link, codec, config.id, ctx, op)
+      try rollingBack(link, codec, config.id, ctx) { () throws(CommandError) in
+        try keeper.attach(config.id, to: local)
+      }
     case .tcpConnect(let remote, let local):
       let fd = try kernel(op) { () throws(NetlinkError) in
         try TransportSocket.tcpConnect(remote: remote, local: local)
@@ -149,20 +142,21 @@ enum PeerCommands {
     defer { close(fd) }
     var config = config
     config.socket = fd
-    let keeper = try KeeperClient.connectOrSpawn(ifindex: link.index)
+    let keeper = try ctx.keeper(link)
     try kernel(op) { () throws(NetlinkError) in try ctx.client.addPeer(link, codec: codec, config) }
-    try handOver(keeper, "ADOPT tcp - \(config.id)", passing: fd, link, codec, config.id, ctx, op)
+    try rollingBack(link, codec, config.id, ctx) { () throws(CommandError) in
+      try keeper.adoptTCP(config.id, fd: fd)
+    }
   }
 
-  /// Gives the keeper the new peer's socket. If it cannot take it, the peer
-  /// would die with this process on the upstream API: remove it instead.
-  static func handOver(
-    _ keeper: KeeperClient, _ request: String, passing fd: Int32, _ link: Link,
-    _ codec: any OvpnCodec, _ id: UInt32, _ ctx: Context, _ op: Operation
+  /// Runs the hand-over to the keeper of a peer just added. If it fails the
+  /// peer would die with this process on the upstream API: remove it.
+  static func rollingBack(
+    _ link: Link, _ codec: any OvpnCodec, _ id: UInt32, _ ctx: Context,
+    _ body: () throws(CommandError) -> Void
   ) throws(CommandError) {
     do throws(CommandError) {
-      let (reply, _) = try keeper.request(request, passing: fd)
-      guard reply == "OK" else { throw CommandError.failure("the socket keeper refused the socket: \(reply)") }
+      try body()
     } catch {
       try? ctx.client.deletePeer(link, codec: codec, id: id)
       throw error

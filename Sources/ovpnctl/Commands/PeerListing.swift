@@ -17,7 +17,7 @@ enum PeerListing {
       try ctx.client.peers(link, codec: codec)
     }
     guard dumped.isEmpty, codec.kind == .ovpnDCO else { return Result(peers: dumped, complete: true) }
-    guard let ids = KeeperClient.peerIDs(ifindex: link.index) else {
+    guard let ids = KeeperClient.peerIDs(link) else {
       return Result(peers: [], complete: false)
     }
     var found: [Peer] = []

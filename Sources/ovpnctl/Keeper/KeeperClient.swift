@@ -2,119 +2,330 @@ import CMnl
 import DCONetlink
 import Glibc
 
-/// A connection to the socket keeper of one interface: the small process
-/// that holds the transport sockets of the peers ovpnctl added, so the
-/// peers outlive the command and later commands can share a UDP port.
-///
-/// The keeper listens on the abstract unix socket `@ovpnctl/keeper/IFINDEX`
-/// (abstract names belong to the network namespace, as ifindexes do) and
-/// speaks one request per SOCK_SEQPACKET message:
-///
-///     GET udp ENDPOINT           -> "FD" with the socket attached, or "NONE"
-///     ADOPT udp ENDPOINT ID      (socket attached) -> "OK"
-///     ADD udp ENDPOINT ID        -> "OK" | "ERR …"
-///     ADOPT tcp - ID             (socket attached) -> "OK"
-///     LIST                       -> "IDS id id …"
+/// A verified connection to the socket keeper of one interface (see Keeper).
+/// It connects with a deadline, checks that the listener is a root process
+/// running this program and serving the expected ifindex, and starts a
+/// keeper (exec of this binary) when none runs. A batch keeps one
+/// connection and the UDP sockets it obtained for all of its lines.
 final class KeeperClient {
-  let fd: Int32
+  /// Longest wait for a connection, a reply, or a starting keeper.
+  static let timeout: Int64 = 10_000
+  /// Reconnect before a request when idle for this long (the keeper drops
+  /// clients idle for Keeper.clientTimeout).
+  static let idleReconnect: Int64 = 20_000
 
-  private init(fd: Int32) { self.fd = fd }
-  deinit { close(fd) }
+  let link: Link
+  let place: KeeperPlace
+  private var fd: Int32 = -1
+  private(set) var keeperPID: Int32 = 0
+  private var lastUse: Int64 = 0
+  /// UDP sockets obtained from the keeper, by local endpoint.
+  private var udpSockets: [Endpoint: Int32] = [:]
 
-  static func address(ifindex: Int32) -> sockaddr_un {
-    var addr = sockaddr_un()
-    addr.sun_family = sa_family_t(AF_UNIX)
-    let name = Array("ovpnctl/keeper/\(ifindex)".utf8)
-    withUnsafeMutableBytes(of: &addr.sun_path) { path in
-      path[0] = 0  // abstract namespace
-      for (i, b) in name.enumerated() { path[i + 1] = b }
-    }
-    return addr
+  private init(link: Link, place: KeeperPlace) {
+    self.link = link
+    self.place = place
   }
 
-  static func addressLength(ifindex: Int32) -> socklen_t {
-    socklen_t(MemoryLayout<sa_family_t>.size + 1 + "ovpnctl/keeper/\(ifindex)".utf8.count)
+  deinit { disconnect() }
+
+  private func disconnect() {
+    if fd >= 0 { close(fd) }
+    fd = -1
+    for s in udpSockets.values { close(s) }
+    udpSockets = [:]
   }
 
-  /// Connects to the interface's keeper; nil when there is none.
-  static func connect(ifindex: Int32) -> KeeperClient? {
-    let fd = socket(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-    guard fd >= 0 else { return nil }
-    var addr = address(ifindex: ifindex)
-    let rc = withUnsafePointer(to: &addr) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        Glibc.connect(fd, $0, addressLength(ifindex: ifindex))
-      }
-    }
-    if rc != 0 {
-      close(fd)
+  // MARK: connecting
+
+  /// The keeper of `link`, started if none runs.
+  static func connectOrStart(_ link: Link) throws(CommandError) -> KeeperClient {
+    let c = KeeperClient(link: link, place: try KeeperPlace.current(ifindex: link.index))
+    try c.connect(start: true)
+    return c
+  }
+
+  /// The running keeper of `link`, or nil if there is none.
+  static func existing(_ link: Link) throws(CommandError) -> KeeperClient? {
+    let c = KeeperClient(link: link, place: try KeeperPlace.current(ifindex: link.index))
+    do throws(CommandError) {
+      try c.connect(start: false)
+    } catch .failure(let text) where text == noKeeper {
       return nil
-    }
-    return KeeperClient(fd: fd)
-  }
-
-  /// Connects to the keeper, starting one if the interface has none yet.
-  static func connectOrSpawn(ifindex: Int32) throws(CommandError) -> KeeperClient {
-    for _ in 0..<3 {
-      if let c = connect(ifindex: ifindex) { return c }
-      let listener = socket(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-      guard listener >= 0 else { throw .failure("socket(AF_UNIX): \(errnoDescription(cmnl_errno()))") }
-      var addr = address(ifindex: ifindex)
-      let rc = withUnsafePointer(to: &addr) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-          bind(listener, $0, addressLength(ifindex: ifindex))
-        }
-      }
-      if rc != 0 {
-        let e = cmnl_errno()
-        close(listener)
-        if e == EADDRINUSE { continue }  // another command just started one
-        throw .failure("binding the keeper socket: \(errnoDescription(e))")
-      }
-      guard listen(listener, 16) == 0 else {
-        let e = cmnl_errno()
-        close(listener)
-        throw .failure("listen: \(errnoDescription(e))")
-      }
-      Terminal.flush()
-      let pid = fork()
-      if pid < 0 {
-        let e = cmnl_errno()
-        close(listener)
-        throw .failure("fork: \(errnoDescription(e))")
-      }
-      if pid == 0 {
-        Keeper.run(listener: listener, ifindex: ifindex)
-      }
-      close(listener)
-    }
-    guard let c = connect(ifindex: ifindex) else {
-      throw .failure("cannot reach the socket keeper of interface \(ifindex)")
     }
     return c
   }
 
-  /// Sends a request (optionally with a descriptor) and waits for the answer.
-  func request(_ text: String, passing descriptor: Int32 = -1) throws(CommandError) -> (String, Int32) {
-    let bytes = Array(text.utf8)
-    let sent = bytes.withUnsafeBytes { cmnl_send_fd(fd, descriptor, $0.baseAddress, $0.count) }
-    guard sent == bytes.count else {
-      throw .failure("talking to the socket keeper: \(errnoDescription(cmnl_errno()))")
-    }
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    var received: Int32 = -1
-    var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-    guard poll(&pfd, 1, 10_000) == 1 else { throw .failure("the socket keeper did not answer") }
-    let n = buffer.withUnsafeMutableBytes { cmnl_recv_fd(fd, &received, $0.baseAddress, $0.count) }
-    guard n > 0 else { throw .failure("the socket keeper closed the connection") }
-    return (String(decoding: buffer[0..<n], as: UTF8.self), received)
+  private static let noKeeper = "no socket keeper runs"
+
+  enum Attempt {
+    case connected(Int32)
+    /// Nothing listens there (no file, or a stale one).
+    case absent(stale: Bool)
+    /// The listener's queue is full.
+    case busy
   }
 
-  /// The peer ids the keeper of `ifindex` holds sockets for, or nil if none runs.
-  static func peerIDs(ifindex: Int32) -> [UInt32]? {
-    guard let c = connect(ifindex: ifindex),
-      let (reply, _) = try? c.request("LIST"), reply.hasPrefix("IDS")
-    else { return nil }
-    return reply.split(separator: " ").dropFirst().compactMap { UInt32($0) }
+  private func connect(start: Bool) throws(CommandError) {
+    disconnect()
+    try KeeperPlace.checkDirectory(create: start)
+    let deadline = Clock.now() + Self.timeout
+    while true {
+      guard Clock.now() < deadline else {
+        throw .failure("timed out after \(Self.timeout / 1000) s reaching the socket keeper of \(link.name) (\(place.socketPath))")
+      }
+      switch try attempt() {
+      case .connected(let s):
+        if try greet(s) { return }
+      case .busy:
+        Clock.sleep(ms: 5)
+      case .absent(let stale):
+        guard start else { throw .failure(Self.noKeeper) }
+        try startKeeper(stale: stale)
+      }
+    }
+  }
+
+  private func attempt() throws(CommandError) -> Attempt {
+    let s = socket(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    guard s >= 0 else { throw .failure("socket(AF_UNIX): \(errnoDescription(cmnl_errno()))") }
+    let rc = KeeperPlace.withAddress(place.socketPath) { Glibc.connect(s, $0, $1) }
+    if rc == 0 { return .connected(s) }
+    let e = cmnl_errno()
+    close(s)
+    switch e {
+    case ENOENT: return .absent(stale: false)
+    case ECONNREFUSED: return .absent(stale: true)
+    case EAGAIN, EINTR: return .busy
+    case EACCES, EPERM:
+      throw .failure("permission denied reaching the socket keeper at \(place.socketPath): it serves only root")
+    default:
+      throw .failure("cannot reach the socket keeper at \(place.socketPath): \(errnoDescription(e))")
+    }
+  }
+
+  /// Verifies the listener and says hello; false when it asked us to retry.
+  private func greet(_ s: Int32) throws(CommandError) -> Bool {
+    guard let who = KeeperTrust.credentials(s) else {
+      close(s)
+      throw .failure("cannot read the credentials of the socket keeper at \(place.socketPath)")
+    }
+    do throws(CommandError) {
+      try KeeperTrust.verifyKeeper(who, at: place.socketPath)
+    } catch {
+      close(s)
+      throw error
+    }
+    fd = s
+    keeperPID = who.pid
+    let reply: KeeperProtocol.Reply
+    do throws(CommandError) {
+      (reply, _) = try exchange(.hello(ifindex: UInt32(link.index)))
+    } catch {
+      // A keeper that closes the connection at hello is exiting: retry.
+      disconnect()
+      return false
+    }
+    switch reply {
+    case .ready(let index, let pid) where index == UInt32(link.index) && Int32(bitPattern: pid) == who.pid:
+      lastUse = Clock.now()
+      return true
+    case .retry:
+      disconnect()
+      return false
+    case .error(_, let text):
+      disconnect()
+      throw .failure("the socket keeper of \(link.name) refused: \(text)")
+    default:
+      disconnect()
+      throw .failure("the socket keeper at \(place.socketPath) (pid \(who.pid)) answered hello with \(reply)")
+    }
+  }
+
+  /// Starts a keeper under the start lock; it binds the address itself and
+  /// says when it is ready (or why it cannot be).
+  private func startKeeper(stale: Bool) throws(CommandError) {
+    guard geteuid() == 0 else {
+      throw .failure("no socket keeper runs for \(link.name), and starting one needs root")
+    }
+    guard let lock = try KeeperPlace.lock(timeout: Self.timeout) else { return }
+    defer { lock.unlock() }
+    // Someone may have started one while we waited for the lock.
+    switch try attempt() {
+    case .connected(let s):
+      close(s)
+      return
+    case .busy:
+      return
+    case .absent(let isStale):
+      if isStale || stale { unlink(place.socketPath) }
+    }
+    var pair: [Int32] = [-1, -1]
+    guard socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
+      throw .failure("socketpair: \(errnoDescription(cmnl_errno()))")
+    }
+    defer { close(pair[0]) }
+    var child = pair[1]
+    if child == 3 {  // dup2(3, 3) would keep close-on-exec set
+      child = fcntl(pair[1], F_DUPFD_CLOEXEC, 4)
+      close(pair[1])
+    }
+    let args = ["ovpnctl-keeper", String(link.index)]
+    var cargs: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
+    defer { for a in cargs { free(a) } }
+    var pid: Int32 = 0
+    signal(SIGCHLD, SIG_IGN)  // nobody waits for the keeper: let the kernel reap it
+    Terminal.flush()
+    let rc = cmnl_spawn_daemon("/proc/self/exe", &cargs, child, &pid)
+    let spawnErrno = cmnl_errno()
+    close(child)
+    guard rc == 0 else { throw .failure("cannot start the socket keeper: \(errnoDescription(spawnErrno))") }
+    var pfd = pollfd(fd: pair[0], events: Int16(POLLIN), revents: 0)
+    guard poll(&pfd, 1, Int32(Self.timeout)) == 1 else {
+      throw .failure("the socket keeper (pid \(pid)) did not start within \(Self.timeout / 1000) s")
+    }
+    var buf = [UInt8](repeating: 0, count: 2048)
+    let n = recv(pair[0], &buf, buf.count, Int32(MSG_DONTWAIT))
+    guard n > 0 else { throw .failure("the socket keeper (pid \(pid)) exited while starting") }
+    switch try? KeeperProtocol.decodeReply(buf[0..<n]) {
+    case .ok?: return
+    case .error(_, let text)?: throw .failure("the socket keeper could not start: \(text)")
+    default: throw .failure("the socket keeper (pid \(pid)) sent a malformed start report")
+    }
+  }
+
+  // MARK: requests
+
+  /// Sends one request and reads its reply within the deadline.
+  private func exchange(_ request: KeeperProtocol.Request, passing descriptor: Int32 = -1)
+    throws(CommandError) -> (KeeperProtocol.Reply, Int32)
+  {
+    let deadline = Clock.now() + Self.timeout
+    let bytes = KeeperProtocol.encode(request)
+    while true {
+      let n = bytes.withUnsafeBytes { cmnl_send_fd(fd, descriptor, $0.baseAddress, $0.count) }
+      if n == bytes.count { break }
+      let e = cmnl_errno()
+      guard n < 0, e == EAGAIN || e == EINTR else { throw lost(e) }
+      try wait(POLLOUT, deadline)
+    }
+    return try receiveReply(deadline)
+  }
+
+  /// Reads one reply message, with the descriptor it may carry.
+  private func receiveReply(_ deadline: Int64) throws(CommandError) -> (KeeperProtocol.Reply, Int32) {
+    var buf = [UInt8](repeating: 0, count: KeeperProtocol.maxReply)
+    while true {
+      try wait(POLLIN, deadline)
+      var fds: [Int32] = [-1, -1, -1, -1, -1, -1, -1, -1]
+      var count: Int32 = 0
+      var flags: Int32 = 0
+      let n = buf.withUnsafeMutableBytes {
+        cmnl_recv_fds(fd, $0.baseAddress, $0.count, &fds, 8, &count, &flags, 1)
+      }
+      if n < 0, cmnl_errno() == EAGAIN || cmnl_errno() == EINTR { continue }
+      let received = Array(fds[0..<Int(max(0, count))])
+      guard n > 0 else {
+        for d in received { close(d) }
+        throw lost(n == 0 ? 0 : cmnl_errno())
+      }
+      do throws(KeeperProtocol.Malformed) {
+        guard flags & Int32(MSG_TRUNC | MSG_CTRUNC) == 0 else {
+          throw KeeperProtocol.Malformed("truncated reply")
+        }
+        let reply = try KeeperProtocol.decodeReply(buf[0..<n])
+        guard received.count == (reply.carriesDescriptor ? 1 : 0) else {
+          throw KeeperProtocol.Malformed("\(received.count) descriptors with the reply")
+        }
+        lastUse = Clock.now()
+        return (reply, received.first ?? -1)
+      } catch {
+        for d in received { close(d) }
+        disconnect()
+        throw .failure("the socket keeper of \(link.name) (pid \(keeperPID)) sent a malformed reply: \(error.reason)")
+      }
+    }
+  }
+
+  private func wait(_ events: Int32, _ deadline: Int64) throws(CommandError) {
+    var pfd = pollfd(fd: fd, events: Int16(events), revents: 0)
+    while true {
+      let r = poll(&pfd, 1, Clock.remaining(deadline))
+      if r > 0 { return }
+      if r < 0 && cmnl_errno() == EINTR { continue }
+      throw .failure(
+        "the socket keeper of \(link.name) (pid \(keeperPID)) did not answer within \(Self.timeout / 1000) s")
+    }
+  }
+
+  private func lost(_ e: Int32) -> CommandError {
+    disconnect()
+    return .failure(
+      "lost the connection to the socket keeper of \(link.name) (pid \(keeperPID))"
+        + (e != 0 ? ": \(errnoDescription(e))" : ""))
+  }
+
+  /// A request that leaves nothing behind if the keeper is gone: on a
+  /// connection idle long enough for the keeper to have dropped it, connect
+  /// again first.
+  private func call(_ request: KeeperProtocol.Request, passing descriptor: Int32 = -1)
+    throws(CommandError) -> (KeeperProtocol.Reply, Int32)
+  {
+    if fd < 0 || Clock.now() - lastUse > Self.idleReconnect { try connect(start: true) }
+    return try exchange(request, passing: descriptor)
+  }
+
+  private func expectOK(_ reply: KeeperProtocol.Reply) throws(CommandError) {
+    switch reply {
+    case .ok: return
+    case .error(_, let text): throw .failure("the socket keeper of \(link.name) refused: \(text)")
+    default: throw .failure("the socket keeper of \(link.name) answered \(reply)")
+    }
+  }
+
+  /// The UDP socket on `local` the interface's peers share, opened by the
+  /// keeper if it has none. The descriptor stays owned by this client.
+  func udpSocket(_ local: Endpoint) throws(CommandError) -> Int32 {
+    if let s = udpSockets[local], fd >= 0, Clock.now() - lastUse <= Self.idleReconnect { return s }
+    let (reply, s) = try call(.udpSocket(local))
+    switch reply {
+    case .socket where s >= 0:
+      udpSockets[local] = s
+      return s
+    case .error(let e, let text):
+      throw .failure(e == EADDRINUSE ? "local address \(local) is in use by another socket" : text)
+    default:
+      throw .failure("the socket keeper of \(link.name) answered \(reply)")
+    }
+  }
+
+  /// Records that peer `id` uses the UDP socket on `local`.
+  func attach(_ id: UInt32, to local: Endpoint) throws(CommandError) {
+    try expectOK(try exchange(.attach(local, peer: id)).0)
+  }
+
+  /// Hands the keeper the TCP socket of peer `id`.
+  func adoptTCP(_ id: UInt32, fd socket: Int32) throws(CommandError) {
+    try expectOK(try call(.adoptTCP(peer: id), passing: socket).0)
+  }
+
+  /// The peer ids the keeper holds sockets for.
+  func peerIDs() throws(CommandError) -> [UInt32] {
+    var ids: [UInt32] = []
+    var (reply, _) = try call(.list)
+    while true {
+      guard case .ids(let chunk, let more) = reply else {
+        throw .failure("the socket keeper of \(link.name) answered \(reply) to a list")
+      }
+      ids += chunk
+      if !more { return ids }
+      (reply, _) = try receiveReply(Clock.now() + Self.timeout)
+    }
+  }
+
+  /// The peer ids held for `link`, or nil when no keeper runs (or it cannot be asked).
+  static func peerIDs(_ link: Link) -> [UInt32]? {
+    guard let c = try? existing(link) else { return nil }
+    return try? c.peerIDs()
   }
 }

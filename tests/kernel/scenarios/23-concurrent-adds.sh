@@ -4,10 +4,10 @@
 # timeout: 180
 #
 # Separate invocations at the same moment: six `peer add` on one MP
-# interface and one local port, started together. The first starts the
-# interface's keeper, the others find it (or lose the race to start it and
-# connect instead); the keeper serves them one at a time. All six succeed,
-# with one keeper and one UDP socket on the port.
+# interface and one local port, started together. One of them starts the
+# interface's keeper (under /run/ovpnctl/lock), the others wait for it or
+# find it; the keeper serves them all at once and opens the port's socket
+# only once. All six succeed, with one keeper and one UDP socket on the port.
 # shellcheck source=SCRIPTDIR/../lib.sh
 source "$TESTS_DIR/lib.sh"
 source "$TESTS_DIR/tunnel.sh"
