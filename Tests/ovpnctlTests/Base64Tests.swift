@@ -9,7 +9,9 @@ func b64decode(_ text: String) -> [UInt8]? {
   Array(text.utf8).withUnsafeBytes { raw in Base64.decode(raw).map { s in s.withBytes { Array($0) } } }
 }
 
-func b64encode(_ bytes: [UInt8]) -> String { bytes.withUnsafeBytes { Base64.encode($0) } }
+func b64encode(_ bytes: [UInt8]) -> String {
+  bytes.withUnsafeBytes { Base64.encode($0) }.withBytes { String(decoding: $0, as: UTF8.self) }
+}
 
 @Suite struct Base64Tests {
   @Test(arguments: [

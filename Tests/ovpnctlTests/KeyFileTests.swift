@@ -94,11 +94,12 @@ func material(_ n: Int, _ seed: UInt8 = 1) -> [UInt8] { (0..<n).map { UInt8(trun
 
   @Test(arguments: Cipher.allCases)
   func generatedMaterialReadsBack(cipher: Cipher) throws {
-    let line = try KeyFile.generate(cipher)
-    let other = try KeyFile.generate(cipher)
+    let line = try KeyFile.generate(cipher).withBytes { String(decoding: $0, as: UTF8.self) }
+    let other = try KeyFile.generate(cipher).withBytes { String(decoding: $0, as: UTF8.self) }
     #expect(line != other)
+    #expect(line.hasSuffix("\n") && line.dropLast().allSatisfy { $0 != "\n" })
     let dir = TempDir()
-    let s = try KeyFile.read(dir.file("gen.key", line + "\n"), cipher: cipher, role: "encrypt")
+    let s = try KeyFile.read(dir.file("gen.key", line), cipher: cipher, role: "encrypt")
     #expect(s.count == cipher.materialLength)
   }
 }

@@ -36,6 +36,9 @@ enum KeyCommands {
     do throws(UsageError) {
       let (d, peer, slot, keyID, cipher, encrypt, decrypt) = try parseAdd(args)
       dev = d
+      if ctx.options.batch == "-" && (encrypt == "-" || decrypt == "-") {
+        throw UsageError("standard input is the batch file; a key file cannot be \"-\" as well")
+      }
       key = KeyConfig(
         peerID: peer, slot: slot, keyID: keyID, cipher: cipher,
         encrypt: try KeyFile.read(encrypt, cipher: cipher, role: "encrypt"),
@@ -112,6 +115,6 @@ enum KeyCommands {
   static func generate(_ args: Arguments, _ ctx: Context) throws(CommandError) {
     let c: Cipher
     do throws(UsageError) { c = try cipher(args) } catch { throw .usage(error) }
-    Terminal.out(try KeyFile.generate(c))
+    try KeyFile.writeOut(try KeyFile.generate(c))
   }
 }

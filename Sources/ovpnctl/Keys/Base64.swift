@@ -53,21 +53,30 @@ enum Base64 {
     return ok ? out : nil
   }
 
-  static func encode(_ bytes: UnsafeRawBufferPointer) -> String {
-    var out: [UInt8] = []
-    out.reserveCapacity((bytes.count + 2) / 3 * 4)
-    var i = 0
-    while i < bytes.count {
-      let b0 = UInt32(bytes[i])
-      let b1 = i + 1 < bytes.count ? UInt32(bytes[i + 1]) : 0
-      let b2 = i + 2 < bytes.count ? UInt32(bytes[i + 2]) : 0
-      let triple = b0 << 16 | b1 << 8 | b2
-      out.append(alphabet[Int(triple >> 18 & 63)])
-      out.append(alphabet[Int(triple >> 12 & 63)])
-      out.append(i + 1 < bytes.count ? alphabet[Int(triple >> 6 & 63)] : UInt8(ascii: "="))
-      out.append(i + 2 < bytes.count ? alphabet[Int(triple & 63)] : UInt8(ascii: "="))
-      i += 3
+  /// Encodes `bytes` into a wiped buffer (key text never becomes a String).
+  static func encode(_ bytes: UnsafeRawBufferPointer, newline: Bool = false) -> SecretBytes {
+    let out = SecretBytes(capacity: (bytes.count + 2) / 3 * 4 + 1)
+    out.fill { dst in
+      var n = 0
+      var i = 0
+      while i < bytes.count {
+        let b0 = UInt32(bytes[i])
+        let b1 = i + 1 < bytes.count ? UInt32(bytes[i + 1]) : 0
+        let b2 = i + 2 < bytes.count ? UInt32(bytes[i + 2]) : 0
+        let triple = b0 << 16 | b1 << 8 | b2
+        dst[n] = alphabet[Int(triple >> 18 & 63)]
+        dst[n + 1] = alphabet[Int(triple >> 12 & 63)]
+        dst[n + 2] = i + 1 < bytes.count ? alphabet[Int(triple >> 6 & 63)] : UInt8(ascii: "=")
+        dst[n + 3] = i + 2 < bytes.count ? alphabet[Int(triple & 63)] : UInt8(ascii: "=")
+        n += 4
+        i += 3
+      }
+      if newline {
+        dst[n] = UInt8(ascii: "\n")
+        n += 1
+      }
+      return n
     }
-    return String(decoding: out, as: UTF8.self)
+    return out
   }
 }

@@ -37,6 +37,7 @@ enum KeyFile {
       throw UsageError("cannot open key file \"\(path)\": \(errnoDescription(cmnl_errno()))")
     }
     defer { if fd != STDIN_FILENO { close(fd) } }
+    warnIfShared(fd, "key file \(path == "-" ? "on standard input" : "\"\(path)\"")")
     let buffer = SecretBytes(capacity: maxFileSize + 1)
     var failure: Int32 = 0
     buffer.fill { dst in
@@ -62,8 +63,39 @@ enum KeyFile {
     return buffer
   }
 
-  /// Fresh material for `cipher` from getrandom(2), as a key-file line.
-  static func generate(_ cipher: Cipher) throws(CommandError) -> String {
+  /// Key material in a regular file that group or others may read is
+  /// worth a warning, as wg(8) gives one.
+  static func warnIfShared(_ fd: Int32, _ what: String) {
+    var st = stat()
+    guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_mode & 0o044 != 0 else { return }
+    Terminal.err(
+      "Warning: \(what) is readable by group or others (mode \(String(st.st_mode & 0o777, radix: 8)))")
+  }
+
+  /// Writes generated key text to standard output (never through stdio's
+  /// buffer, which is not wiped).
+  static func writeOut(_ text: SecretBytes) throws(CommandError) {
+    Terminal.flush()
+    warnIfShared(STDOUT_FILENO, "the key is written to a file that")
+    var failure: Int32 = 0
+    text.withBytes { raw in
+      var off = 0
+      while off < raw.count {
+        let n = Glibc.write(STDOUT_FILENO, raw.baseAddress! + off, raw.count - off)
+        if n < 0 {
+          if cmnl_errno() == EINTR { continue }
+          failure = cmnl_errno()
+          return
+        }
+        off += n
+      }
+    }
+    if failure != 0 { throw .failure("writing the key: \(errnoDescription(failure))") }
+  }
+
+  /// Fresh material for `cipher` from getrandom(2), as a key-file line
+  /// (with its newline), in a wiped buffer.
+  static func generate(_ cipher: Cipher) throws(CommandError) -> SecretBytes {
     let secret = SecretBytes(capacity: cipher.materialLength)
     var failure: Int32 = 0
     secret.fill { dst in
@@ -80,6 +112,6 @@ enum KeyFile {
       return n
     }
     if failure != 0 { throw .failure("getrandom: \(errnoDescription(failure))") }
-    return secret.withBytes { Base64.encode($0) }
+    return secret.withBytes { Base64.encode($0, newline: true) }
   }
 }
