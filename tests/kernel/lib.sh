@@ -199,6 +199,14 @@ as_nobody() {
 	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all -- "$@"
 }
 
+# nobody_in NS CMD...: CMD inside namespace NS, without root and without any
+# capability (entering the namespace needs root, so it is dropped after).
+nobody_in() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all -- "$@"
+}
+
 # --- network namespaces and links ---------------------------------------------
 
 # mk_ns NAME...: create network namespaces with loopback up.

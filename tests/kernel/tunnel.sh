@@ -107,3 +107,22 @@ keeper_count() {
 	done
 	echo "$n"
 }
+
+# keeper_pid NS IFINDEX: the pid of the socket keeper of interface IFINDEX in NS.
+keeper_pid() {
+	local p ns
+	ns=$(in_ns "$1" stat -L -c %i /proc/self/ns/net)
+	for p in /proc/[0-9]*; do
+		[[ $(cat "$p/comm" 2>/dev/null) == ovpnctl-keeper ]] || continue
+		[[ $(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) == "ovpnctl-keeper $2 " ]] || continue
+		[[ $(stat -L -c %i "$p/ns/net" 2>/dev/null) == "$ns" ]] && { echo "${p#/proc/}"; return; }
+	done
+}
+
+# keeper_path NS DEV: the address of DEV's socket keeper in NS.
+keeper_path() {
+	local ino idx
+	ino=$(in_ns "$1" stat -L -c %i /proc/self/ns/net)
+	idx=$(in_ns "$1" cat "/sys/class/net/$2/ifindex")
+	echo "/run/ovpnctl/keeper-$ino-$idx"
+}
