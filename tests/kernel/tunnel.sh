@@ -18,12 +18,13 @@ ovpn_link() {
 	ip -n "$ns" link set "$dev" up
 }
 
-# gen_keys CIPHER NAME...: one fresh key file per NAME, from `ovpnctl key generate`.
+# gen_keys CIPHER NAME...: one fresh key file per NAME, from `ovpnctl key
+# generate`, private to root (umask 077, as the man page advises).
 gen_keys() {
 	local cipher=$1 k
 	shift
 	for k; do
-		"$OVPNCTL" key generate cipher "$cipher" >"$k" || fail "key generate $cipher failed"
+		(umask 077 && "$OVPNCTL" key generate cipher "$cipher" >"$k") || fail "key generate $cipher failed"
 	done
 }
 

@@ -24,6 +24,7 @@ ip -n alice addr add 10.8.0.1/24 dev tun0 && ip -n alice link set tun0 up
 ip -n bob addr add 10.8.0.2/24 dev tun0 && ip -n bob link set tun0 up
 expect_ok ovpnctl -n alice peer add dev tun0 id 7 remote 192.0.2.2:1194 keepalive 10 60
 expect_ok ovpnctl -n bob peer add dev tun0 id 7 remote 192.0.2.1:1194 keepalive 10 60
+umask 077 # key files private: key generate warns otherwise
 "$OVPNCTL" key generate cipher aes-256-gcm >a2b.key
 "$OVPNCTL" key generate cipher aes-256-gcm >b2a.key
 expect_ok ovpnctl -n alice key add dev tun0 peer 7 slot primary key-id 0 cipher aes-256-gcm \
