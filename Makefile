@@ -2,7 +2,7 @@
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all build test unit kernel-test demo clean
+.PHONY: all build test unit kernel-test demo clean deb fuzz print-bin
 
 all: build
 
@@ -21,7 +21,17 @@ test:
 demo:
 	scripts/demo
 
+# The Debian package of the binary `build` makes (scripts/package).
+deb: build
+	scripts/package --bin $(OVPNCTL_BIN)
+
+fuzz:
+	scripts/fuzz
+
+print-bin:
+	@echo $(OVPNCTL_BIN)
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-deb .build-fuzz
 
 -include mk/install.mk
