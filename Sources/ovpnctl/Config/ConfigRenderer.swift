@@ -40,7 +40,7 @@ enum ConfigRenderer {
         out += "# it connected or listened: complete this line with remote ADDR:PORT or listen [ADDR]:PORT\n"
         out += "# " + ConfigPlanner.line(words + ["proto", "tcp"]) + "\n"
       } else {
-        if let l = p.localAddress {
+        if let l = p.localAddress, !PeerCommands.isWildcard(l) {
           out += "# local address in use: \(l.unmapped) (the kernel does not say whether it was pinned)\n"
         }
         out += ConfigPlanner.line(words) + "\n"
