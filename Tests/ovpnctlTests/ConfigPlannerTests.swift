@@ -132,6 +132,31 @@ private func threeRunning(_ kind: OvpnKind) -> RunningState {
     ])
   }
 
+  /// After a rotation the file names the new key primary and the old one
+  /// secondary; the kernel holds them the other way round: swap, never
+  /// install a key again.
+  @Test func aKeyInTheOtherSlotIsSwappedNotReinstalled() throws {
+    var state = threeRunning(.ovpn)
+    state.keys![3] = [key(3, .primary, 0), key(3, .secondary, 1)]
+    let rotated = three.replacing(
+      "key peer 3 slot primary key-id 0 cipher aes-256-gcm encrypt /k/3e decrypt /k/3d",
+      with: "key peer 3 slot primary key-id 1 cipher aes-256-gcm encrypt /k/3e2 decrypt /k/3d2\n"
+        + "key peer 3 slot secondary key-id 0 cipher aes-256-gcm encrypt /k/3e decrypt /k/3d")
+    #expect(try plan(rotated, state) == ["key swap dev ovpn0 peer 3"])
+    // With the old key dropped from the file, the swap is all there is too.
+    let only = three.replacing(
+      "key peer 3 slot primary key-id 0 cipher aes-256-gcm encrypt /k/3e decrypt /k/3d",
+      with: "key peer 3 slot primary key-id 1 cipher aes-256-gcm encrypt /k/3e2 decrypt /k/3d2")
+    #expect(try plan(only, state) == ["key swap dev ovpn0 peer 3"])
+    // A new key for the secondary slot after the swap is installed there.
+    let next = rotated.replacing("slot secondary key-id 0 cipher aes-256-gcm encrypt /k/3e decrypt /k/3d",
+      with: "slot secondary key-id 2 cipher aes-256-gcm encrypt /k/3e3 decrypt /k/3d3")
+    #expect(try plan(next, state) == [
+      "key swap dev ovpn0 peer 3",
+      "key add dev ovpn0 peer 3 slot secondary key-id 2 cipher aes-256-gcm encrypt /k/3e3 decrypt /k/3d3",
+    ])
+  }
+
   @Test func whatPeerSetCanChangeOnEachAPI() throws {
     let moved = three.replacing("remote 10.10.2.2:1194", with: "remote 10.10.2.9:1200")
       .replacing("vpn-ip 10.200.0.4", with: "vpn-ip 10.200.0.40")

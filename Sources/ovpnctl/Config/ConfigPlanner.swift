@@ -106,14 +106,23 @@ enum ConfigPlanner {
       case .none:
         break
       }
-      let reported = running.keys?[p.id]
-      for k in file.keys(of: p.id) {
+      var reported = running.keys?[p.id]
+      let mine = file.keys(of: p.id)
+      // The file's primary key is the kernel's secondary: swap, never
+      // install it again (that would restart its nonces with the same key).
+      if let r = reported, let wantPrimary = mine.first(where: { $0.slot == .primary }),
+        let secondary = r.first(where: { $0.slot == .secondary }), same(wantPrimary, secondary),
+        !rekey.contains(SlotRef(peer: p.id, slot: .primary))
+      {
+        plan.steps.append(["key", "swap", "dev", dev, "peer", String(p.id)])
+        reported = r.map { var k = $0; k.slot = k.slot == .primary ? .secondary : .primary; return k }
+      }
+      for k in mine {
         let forced = rekey.contains(SlotRef(peer: p.id, slot: k.slot))
         var differs = false
         if let reported {
           let current = reported.first { $0.slot == k.slot }
-          differs = current == nil || current!.keyID != UInt32(k.keyID)
-            || current!.algorithm != k.cipher.algorithm
+          differs = current.map { !same(k, $0) } ?? true
         } else if !forced {
           untouchedKeys += 1
         }
@@ -180,6 +189,11 @@ enum ConfigPlanner {
       words += ["tx-id", String(c.txID ?? c.id)]
     }
     return words.isEmpty ? .none : .set(words)
+  }
+
+  /// A key line and a reported key agree as far as the kernel can tell.
+  static func same(_ k: ConfigFile.KeyEntry, _ info: KeyInfo) -> Bool {
+    info.keyID == UInt32(k.keyID) && info.algorithm == k.cipher.algorithm
   }
 
   static func sameEndpoint(_ a: Endpoint, _ b: Endpoint) -> Bool {

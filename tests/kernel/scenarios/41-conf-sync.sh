@@ -88,7 +88,16 @@ fi
 # In sync now: nothing more to do.
 expect_json ovpnctl_in srv -j -dry-run syncconf dev ovpn0 v2.conf
 expect_jq "$OUT" '.plan' '[]' "plan once in sync"
-# The rotated key is the one in use once both ends swap.
-expect_ok ovpnctl_in srv key swap dev ovpn0 peer 3
+# The rotated key is the one in use once both ends swap. On the upstream
+# module the server's swap comes from the file: the new key primary, the
+# old one secondary, which syncconf does with key swap (never reinstalling).
+if [[ $KERNEL_API == upstream ]]; then
+	sed -e "s/^$(conf_key 3)\$/$(conf_key 3 secondary 0)/" \
+		-e "s/^$(conf_key 3 secondary 1 S3b C3b)\$/$(conf_key 3 primary 1 S3b C3b)/" v2.conf >v3.conf
+	expect_json ovpnctl_in srv -j syncconf dev ovpn0 v3.conf
+	expect_jq "$OUT" '.applied' '["key swap dev ovpn0 peer 3"]' "syncconf of the rotated file"
+else
+	expect_ok ovpnctl_in srv key swap dev ovpn0 peer 3
+fi
 expect_ok ovpnctl_in c3 key swap dev ovpn0 peer 3
 ping_ok srv 10.200.0.4 3
