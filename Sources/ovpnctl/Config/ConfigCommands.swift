@@ -8,9 +8,10 @@ import Glibc
 enum ConfigCommands {
   // MARK: reading the interface
 
-  /// The interface as the kernel reports it; keys are read for `keysFor` only.
+  /// The interface as the kernel reports it; keys are read for the peers
+  /// `keysFor` names (nil: every peer).
   static func running(
-    _ link: Link, _ codec: any OvpnCodec, _ ctx: Context, keysFor ids: Set<UInt32>
+    _ link: Link, _ codec: any OvpnCodec, _ ctx: Context, keysFor ids: Set<UInt32>?
   ) throws(CommandError) -> (RunningState, complete: Bool) {
     let op = Operation.peerGet(dev: link.name, id: nil)
     var peers = try kernel(op) { () throws(NetlinkError) in try ctx.client.peers(link, codec: codec) }
@@ -30,7 +31,7 @@ enum ConfigCommands {
     var keys: [UInt32: [KeyInfo]]?
     if codec.canReadKeys {
       var found: [UInt32: [KeyInfo]] = [:]
-      for p in peers where ids.contains(p.id) {
+      for p in peers where ids?.contains(p.id) ?? true {
         let kop = Operation.keyGet(dev: link.name, peer: p.id)
         for slot in KeySlot.allCases {
           if let k = try kernel(kop, { () throws(NetlinkError) in
@@ -50,8 +51,7 @@ enum ConfigCommands {
     let dev: String
     do throws(UsageError) { dev = try args.require("dev") } catch { throw .usage(error) }
     let (link, codec) = try ctx.ovpnLink(dev, .peerGet(dev: dev, id: nil))
-    let (first, complete) = try running(link, codec, ctx, keysFor: [])
-    let (state, _) = try running(link, codec, ctx, keysFor: Set(first.peers.map(\.id)))
+    let (state, complete) = try running(link, codec, ctx, keysFor: nil)
     Terminal.write(ConfigRenderer.render(dev: dev, state, complete: complete))
   }
 
