@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Helpers for the configuration-file scenarios (setconf, syncconf, showconf,
+# Shell functions for the configuration-file scenarios (setconf, syncconf, showconf,
 # up/down). Source after lib.sh and tunnel.sh.
 #
 # The server is namespace srv with an mp interface ovpn0 (10.200.0.1/24);
