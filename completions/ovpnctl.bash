@@ -27,6 +27,11 @@ object   peer     add set del|delete show|list|ls
 object   key      add swap del|delete show|list|ls generate
 object   stats    -|show|list|ls
 object   monitor  -
+object   showconf -
+object   setconf  -
+object   syncconf -
+object   up       -
+object   down     -
 command  link:add      <newname> type=@type mode=@mode mtu=num
 command  link:del      <ifname>
 command  link:show     [ifname]
@@ -41,6 +46,11 @@ command  key:show      dev=ifname peer=peerid slot=@slot
 command  key:generate  cipher=@cipher
 command  stats:-       dev=ifname peer=peerid
 command  monitor:-     dev=ifname
+command  showconf:-    dev=ifname
+command  setconf:-     <file> dev=ifname
+command  syncconf:-    <file> dev=ifname rekey*=peerid,@slot
+command  up:-          <file>
+command  down:-        <ifname>
 choice   type     ovpn ovpn-dco
 choice   mode     p2p mp
 choice   proto    udp tcp
@@ -48,7 +58,7 @@ choice   slot     primary secondary
 choice   cipher   aes-128-gcm aes-192-gcm aes-256-gcm chacha20-poly1305
 conflict peer:add fd proto listen local
 conflict peer:add listen remote local
-option   -j|-json -p|-pretty -s|-stats|-statistics -d|-details -force -V|-Version|-version -h|-help
+option   -j|-json -p|-pretty -s|-stats|-statistics -d|-details -force -dry-run -V|-Version|-version -h|-help
 option   -n|-netns=netns -b|-batch=file -rcvbuf=number
 '
 # <<< ovpnctl grammar
@@ -247,7 +257,7 @@ _ovpnctl() {
     esac
   done
 
-  local first=$i pending='' dev=''
+  local first=$i pending='' dev='' given=''
   local -a values=()
   for ((; i < n; i++)); do
     w=${words[i]}
@@ -256,7 +266,9 @@ _ovpnctl() {
       values=("${values[@]:1}")
       continue
     fi
-    if [[ -n $positional && $i == "$first" && -z ${kinds[$w]-} ]]; then
+    # The positional is the first word that is not a keyword (setconf dev NAME FILE).
+    if [[ -n $positional && -z $given && -z ${kinds[$w]-} ]]; then
+      given=1
       continue
     fi
     if [[ -n ${kinds[$w]-} ]]; then
@@ -270,9 +282,9 @@ _ovpnctl() {
     _ovpnctl_value "${values[0]}" "$dev"
     return 0
   fi
-  if [[ -n $positional && $i == "$first" ]]; then
+  if [[ -n $positional && -z $given ]]; then
     _ovpnctl_value "$positional"
-    [[ $positional == newname ]] && return 0
+    [[ $positional == newname && $i == "$first" ]] && return 0
   fi
 
   local offer='' k c excluded

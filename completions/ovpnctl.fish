@@ -18,6 +18,11 @@ object   peer     add set del|delete show|list|ls
 object   key      add swap del|delete show|list|ls generate
 object   stats    -|show|list|ls
 object   monitor  -
+object   showconf -
+object   setconf  -
+object   syncconf -
+object   up       -
+object   down     -
 command  link:add      <newname> type=@type mode=@mode mtu=num
 command  link:del      <ifname>
 command  link:show     [ifname]
@@ -32,6 +37,11 @@ command  key:show      dev=ifname peer=peerid slot=@slot
 command  key:generate  cipher=@cipher
 command  stats:-       dev=ifname peer=peerid
 command  monitor:-     dev=ifname
+command  showconf:-    dev=ifname
+command  setconf:-     <file> dev=ifname
+command  syncconf:-    <file> dev=ifname rekey*=peerid,@slot
+command  up:-          <file>
+command  down:-        <ifname>
 choice   type     ovpn ovpn-dco
 choice   mode     p2p mp
 choice   proto    udp tcp
@@ -39,7 +49,7 @@ choice   slot     primary secondary
 choice   cipher   aes-128-gcm aes-192-gcm aes-256-gcm chacha20-poly1305
 conflict peer:add fd proto listen local
 conflict peer:add listen remote local
-option   -j|-json -p|-pretty -s|-stats|-statistics -d|-details -force -V|-Version|-version -h|-help
+option   -j|-json -p|-pretty -s|-stats|-statistics -d|-details -force -dry-run -V|-Version|-version -h|-help
 option   -n|-netns=netns -b|-batch=file -rcvbuf=number
 '
 # <<< ovpnctl grammar
@@ -249,7 +259,10 @@ function __ovpnctl_complete
         else
             printf '%s\t%s\n' link 'ovpn interfaces' peer 'peers of an interface' \
                 key 'data channel keys' stats 'per-peer traffic counters' \
-                monitor 'kernel events' help 'print the usage'
+                monitor 'kernel events' showconf 'interface as a configuration file' \
+                setconf 'apply a configuration file' syncconf 'apply only what differs' \
+                up 'create an interface from a file' down 'delete an interface' \
+                help 'print the usage'
         end
         return
     end
@@ -308,6 +321,7 @@ function __ovpnctl_complete
     set -l values
     set -l used
     set -l dev
+    set -l given
     while test $i -le $n
         set -l w $before[$i]
         set i (math $i + 1)
@@ -317,7 +331,9 @@ function __ovpnctl_complete
             continue
         end
         set -l at (contains -i -- $w $keywords)
-        if test -n "$positional"; and test (math $i - 1) -eq $first; and test -z "$at"
+        # The positional is the first word that is not a keyword (setconf dev NAME FILE).
+        if test -n "$positional"; and test -z "$given"; and test -z "$at"
+            set given 1
             continue
         end
         if test -n "$at"
@@ -331,9 +347,9 @@ function __ovpnctl_complete
         __ovpnctl_value $values[1] $prog "$netns" "$dev"
         return
     end
-    if test -n "$positional"; and test $i -eq $first
+    if test -n "$positional"; and test -z "$given"
         __ovpnctl_value $positional $prog "$netns" ''
-        test "$positional" = newname; and return
+        test "$positional" = newname; and test $i -eq $first; and return
     end
 
     set -l offer

@@ -5,6 +5,8 @@ import Glibc
 /// Entry point: global options, then one command line or a batch file.
 enum Main {
   static let version = "0.1.0"
+  /// The commands that plan their changes and so honour -dry-run.
+  static let planning: Set<String> = ["setconf", "syncconf", "up", "down"]
 
   static func run(_ argv: [String]) -> Int32 {
     let options: Options
@@ -28,6 +30,10 @@ enum Main {
         Terminal.err(ErrorMessages.sentence(failure))
         return 2
       }
+    }
+    if options.dryRun, options.batch != nil || !planning.contains(words.first ?? "") {
+      Terminal.err(ErrorMessages.sentence("-dry-run applies only to setconf, syncconf, up and down"))
+      return 1
     }
     let context = Context(options: options)
     if let file = options.batch {

@@ -6,6 +6,8 @@ struct Options: Equatable {
   var details = false
   var netns: String?
   var force = false
+  /// Print the plan of setconf, syncconf, up or down instead of applying it.
+  var dryRun = false
   var batch: String?
   /// Receive buffer of the monitor socket in bytes (-rcvbuf), as ip(8) has it.
   var receiveBuffer: Int32?
@@ -36,6 +38,7 @@ struct Options: Equatable {
       case "-d", "-details": o.details = true
       case "-n", "-netns": o.netns = try value()
       case "-force": o.force = true
+      case "-dry-run": o.dryRun = true
       case "-b", "-batch": o.batch = try value()
       case "-rcvbuf":
         let text = try value()

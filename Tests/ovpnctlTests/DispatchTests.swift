@@ -52,7 +52,10 @@ import Testing
   }
 
   @Test func grammarObjects() {
-    #expect(Grammar.objects.map(\.name) == ["link", "peer", "key", "stats", "monitor"])
+    #expect(
+      Grammar.objects.map(\.name) == [
+        "link", "peer", "key", "stats", "monitor", "showconf", "setconf", "syncconf", "up", "down",
+      ])
     #expect(Grammar.object("key")?.commands.map(\.verb) == ["add", "swap", "del", "show", "generate"])
   }
 

@@ -287,10 +287,15 @@ struct DocsDriftTests {
             {
               problems.append("\(cmdKey) \(k.name): claimed not repeatable, parser takes a second")
             }
-            for kind in k.kinds where kind.hasPrefix("@") {
+            for (index, kind) in k.kinds.enumerated() where kind.hasPrefix("@") {
               for value in g.choices[String(kind.dropFirst())] ?? ["(no such choice \(kind))"] {
-                let line = base + lead + [k.name, value]
-                let ok = (try? Dispatch.parse(line)).map { (try? $0.1.choice(k.name)) == value }
+                // The choice at its place among the keyword's values (rekey ID SLOT).
+                var values = k.kinds.map { sample($0, g.choices) }
+                values[index] = value
+                let line = base + lead + [k.name] + values
+                let ok = (try? Dispatch.parse(line)).map {
+                  index == 0 ? (try? $0.1.choice(k.name)) == value : $0.1.all(k.name).first?[index] == value
+                }
                 if ok != true { problems.append("\(line.joined(separator: " ")): value rejected") }
               }
             }
@@ -430,8 +435,10 @@ struct DocsDriftTests {
         for w in words where w != "help" {
           let isKeyword = spec.keyword(w) != nil
           let isValue = spec.keywords.contains {
-            if case .choice(let values)? = $0.values.first?.kind { return values.contains(w) }
-            return false
+            $0.values.contains {
+              if case .choice(let values) = $0.kind { return values.contains(w) }
+              return false
+            }
           }
           if !isKeyword && !isValue {
             problems.append("\(key(spec)): \"\(w)\" is not accepted: \(tag)")

@@ -20,6 +20,11 @@ enum Dispatch {
     case ("key", "generate"): return KeyCommands.generate
     case ("stats", _): return StatsCommand.run
     case ("monitor", _): return MonitorCommand.run
+    case ("showconf", _): return ConfigCommands.showconf
+    case ("setconf", _): return ConfigCommands.setconf
+    case ("syncconf", _): return ConfigCommands.syncconf
+    case ("up", _): return ConfigCommands.up
+    case ("down", _): return ConfigCommands.down
     default: preconditionFailure("no handler for \(spec.object) \(spec.verb)")
     }
   }

@@ -17,7 +17,15 @@ struct Arguments {
     }
     while i < words.count {
       let word = words[i]
-      guard let k = spec.keyword(word) else { throw UsageError.unknown(word, object: spec.object) }
+      guard let k = spec.keyword(word) else {
+        // The positional may also follow keywords (setconf dev NAME FILE).
+        if spec.positional != nil, positional == nil {
+          positional = word
+          i += 1
+          continue
+        }
+        throw UsageError.unknown(word, object: spec.object)
+      }
       let needed = k.values.count
       guard i + needed < words.count else {
         let metavars = k.values.map(\.metavar).joined(separator: " ")

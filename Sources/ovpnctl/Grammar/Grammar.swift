@@ -188,22 +188,87 @@ enum Grammar {
       Events: peer-del (with reason), key-swap, peer-float, lost-events (followed by a resync).
       """)
 
-  static let objects = [link, peer, key, stats, monitor]
+  static let configFile = ValueSpec(metavar: "FILE", kind: .file)
+
+  static let showconf = ObjectSpec(
+    name: "showconf",
+    commands: [CommandSpec(object: "showconf", verb: "", keywords: [dev])],
+    usage: """
+      Usage: ovpnctl showconf dev NAME
+             ovpnctl showconf help
+      Prints the interface as a configuration file (see ovpnctl(8), CONFIGURATION FILE);
+      what the kernel cannot report (key files; keys at all on ovpn-dco) is said in comments.
+      """)
+
+  static let setconf = ObjectSpec(
+    name: "setconf",
+    commands: [
+      CommandSpec(
+        object: "setconf", verb: "", positional: configFile, positionalRequired: true, keywords: [dev])
+    ],
+    usage: """
+      Usage: ovpnctl [ -dry-run ] setconf dev NAME FILE
+             ovpnctl setconf help
+      Makes the interface's peers and keys exactly what FILE says: every peer is added anew.
+      """)
+
+  static let syncconf = ObjectSpec(
+    name: "syncconf",
+    commands: [
+      CommandSpec(
+        object: "syncconf", verb: "", positional: configFile, positionalRequired: true,
+        keywords: [dev, kw("rekey", ("ID", .peerID), ("SLOT", .choice(slots)), repeatable: true)])
+    ],
+    usage: """
+      Usage: ovpnctl [ -dry-run ] syncconf dev NAME FILE [ rekey ID { primary | secondary } ]...
+             ovpnctl syncconf help
+      Changes only what differs from FILE: unchanged peers keep their traffic. Keys are installed
+      for new peers and where a slot's key-id or cipher differs; ovpn-dco cannot report keys, so
+      there a kept peer's key is installed only when rekey names its slot.
+      """)
+
+  static let up = ObjectSpec(
+    name: "up",
+    commands: [
+      CommandSpec(object: "up", verb: "", positional: configFile, positionalRequired: true, keywords: [])
+    ],
+    usage: """
+      Usage: ovpnctl [ -dry-run ] up FILE
+             ovpnctl up help
+      Creates interface NAME from FILE (/etc/ovpnctl/NAME.conf): link, addresses, peers, keys,
+      routes. On a failure the link is deleted again.
+      """)
+
+  static let down = ObjectSpec(
+    name: "down",
+    commands: [
+      CommandSpec(
+        object: "down", verb: "", positional: ValueSpec(metavar: "NAME", kind: .interface),
+        positionalRequired: true, keywords: [])
+    ],
+    usage: """
+      Usage: ovpnctl [ -dry-run ] down { NAME | FILE }
+             ovpnctl down help
+      Deletes the interface; its peers, addresses, routes and socket keeper go with it.
+      """)
+
+  static let objects = [link, peer, key, stats, monitor, showconf, setconf, syncconf, up, down]
 
   static func object(_ name: String) -> ObjectSpec? { objects.first { $0.name == name } }
 
   static let mainUsage = """
     Usage: ovpnctl [ OPTIONS ] OBJECT { COMMAND | help }
            ovpnctl [ OPTIONS ] -batch FILE
-    where  OBJECT := { link | peer | key | stats | monitor }
+    where  OBJECT := { link | peer | key | stats | monitor | showconf | setconf | syncconf |
+                       up | down }
            OPTIONS := { -j[son] | -p[retty] | -s[tats] | -d[etails] | -n[etns] NAME | -force |
-                        -rcvbuf SIZE | -V[ersion] | -h[elp] }
+                        -dry-run | -rcvbuf SIZE | -V[ersion] | -h[elp] }
     """
 
   /// Global options as the parser accepts them (for docs and completion).
   static let options: [(names: [String], takesValue: Bool)] = [
     (["-j", "-json"], false), (["-p", "-pretty"], false), (["-s", "-stats"], false),
-    (["-d", "-details"], false), (["-n", "-netns"], true), (["-force"], false),
+    (["-d", "-details"], false), (["-n", "-netns"], true), (["-force"], false), (["-dry-run"], false),
     (["-batch"], true), (["-rcvbuf"], true), (["-V", "-Version"], false), (["-h", "-help"], false),
   ]
 }
