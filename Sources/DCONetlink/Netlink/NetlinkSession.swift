@@ -6,6 +6,9 @@ public final class NetlinkSession {
   public let transport: NetlinkTransport
   private var nextSequence: UInt32
   private var buffer: UnsafeMutableRawBufferPointer
+  /// How much of `buffer` replies have ever filled (what deinit wipes:
+  /// touching all 32 KiB would cost page faults for nothing).
+  private var used = 0
   /// How often an interrupted dump is restarted before giving up.
   public var dumpRetries = 8
 
@@ -21,7 +24,7 @@ public final class NetlinkSession {
   }
 
   deinit {
-    cmnl_explicit_bzero(buffer.baseAddress, buffer.count)
+    cmnl_explicit_bzero(buffer.baseAddress, used)
     buffer.deallocate()
   }
 
@@ -58,6 +61,7 @@ public final class NetlinkSession {
     while !reader.finished {
       let n = try transport.receive(into: buffer)
       guard n > 0 else { throw .malformed("empty datagram") }
+      used = max(used, min(n, buffer.count))
       _ = try reader.consume(UnsafeRawBufferPointer(rebasing: buffer[0..<n])) {
         (msg) throws(NetlinkError) in
         // After a decode failure keep draining so the socket stays usable.
