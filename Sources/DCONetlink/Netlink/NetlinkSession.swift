@@ -35,28 +35,42 @@ public final class NetlinkSession {
   ) throws(NetlinkError) -> [T] {
     var attempt = 0
     while true {
+      var results: [T] = []
       do throws(NetlinkError) {
-        return try once(message, decode: decode)
+        try once(message) { (msg) throws(NetlinkError) in
+          if let value = try decode(msg) { results.append(value) }
+        }
+        return results
       } catch .dumpInterrupted where attempt < dumpRetries {
         attempt += 1
       }
     }
   }
 
-  /// Sends `message` and waits for its ACK.
-  public func perform(_ message: NetlinkMessage) throws(NetlinkError) {
-    let _: [Never] = try transact(message) { (_) throws(NetlinkError) in nil }
+  /// Sends `message` and hands each data reply to `body` as it arrives,
+  /// holding none of them: memory stays flat however long the dump. The
+  /// caller has acted on the replies already, so an interrupted dump
+  /// (NLM_F_DUMP_INTR) is not restarted but thrown, after the rest of the
+  /// reply has been drained. Nothing in the ovpn families' peer dumps sets it.
+  public func stream(
+    _ message: NetlinkMessage, _ body: (ReceivedMessage) throws(NetlinkError) -> Void
+  ) throws(NetlinkError) {
+    try once(message, body)
   }
 
-  private func once<T>(
-    _ message: NetlinkMessage, decode: (ReceivedMessage) throws(NetlinkError) -> T?
-  ) throws(NetlinkError) -> [T] {
+  /// Sends `message` and waits for its ACK.
+  public func perform(_ message: NetlinkMessage) throws(NetlinkError) {
+    try once(message) { (_) throws(NetlinkError) in }
+  }
+
+  private func once(
+    _ message: NetlinkMessage, _ body: (ReceivedMessage) throws(NetlinkError) -> Void
+  ) throws(NetlinkError) {
     if nextSequence == 0 { nextSequence = 1 }
     message.sequence = nextSequence
     nextSequence &+= 1
     try message.withBytes { (bytes) throws(NetlinkError) in try transport.send(bytes) }
     var reader = ReplyReader(sequence: message.sequence, portID: transport.portID)
-    var results: [T] = []
     var failure: NetlinkError?
     while !reader.finished {
       let n = try transport.receive(into: buffer)
@@ -67,13 +81,12 @@ public final class NetlinkSession {
         // After a decode failure keep draining so the socket stays usable.
         guard failure == nil else { return }
         do throws(NetlinkError) {
-          if let value = try decode(msg) { results.append(value) }
+          try body(msg)
         } catch {
           failure = error
         }
       }
     }
     if let failure { throw failure }
-    return results
   }
 }
