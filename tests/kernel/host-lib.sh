@@ -10,6 +10,9 @@ REPO_ROOT=$(cd "$KT_DIR/../.." && pwd)
 CACHE_DIR=$REPO_ROOT/.cache
 KERNELS_DIR=$CACHE_DIR/kernels
 LOGS_DIR=$CACHE_DIR/kernel-logs
+# Where the scenarios come from; scripts/bench points it at tests/bench so
+# its benchmarks run in the same guest without being tests.
+SCENARIOS_DIR=${KT_SCENARIOS_DIR:-$KT_DIR/scenarios}
 
 # The two kernels the suite knows about.
 KT_ALL_KERNELS=(legacy upstream)
