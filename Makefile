@@ -7,7 +7,7 @@ DESTDIR ?=
 all: build
 
 build:
-	swift build -c release --static-swift-stdlib
+	scripts/build
 
 unit:
 	swift test

@@ -1,5 +1,5 @@
 # Install and uninstall, included by the Makefile (-include mk/install.mk).
-# Builds nothing: run `make build` (swift build -c release --static-swift-stdlib)
+# Builds nothing: run `make build` (scripts/build)
 # first, as the user who owns the tree, then `make install` as root.
 #   make install [PREFIX=/usr/local] [DESTDIR=/staging/root]
 

@@ -150,4 +150,31 @@ import Testing
     off.keepaliveTimeout = 0
     #expect(!PeerRenderer.render([(Fixture.tun0, off)], options()).contains("keepalive"))
   }
+
+  @Test func compactJSONBytes() {
+    let out = PeerRenderer.render([(Fixture.tun0, Fixture.v6Peer)], options(json: true))
+    #expect(
+      out
+        == #"[{"ifname":"tun0","ifindex":5,"id":2,"tx-id":20,"remote-ipv6":"fe80::1","remote-ipv6-scope-id":3,"#
+        + #""remote-port":1194,"local-ipv6":"fe80::2","local-port":1194,"vpn-ipv6":"fd00::3","socket-netnsid":1,"#
+        + #""vpn-rx-bytes":0,"vpn-tx-bytes":0,"vpn-rx-packets":0,"vpn-tx-packets":0,"link-rx-bytes":0,"#
+        + #""link-tx-bytes":0,"link-rx-packets":0,"link-tx-packets":0}]"# + "\n")
+  }
+
+  @Test func prettyJSONBytes() {
+    let counters = Self.counters.enumerated().map { i, k in
+      "    \"\(k)\": \(i == 0 ? "18446744073709551615" : "0")"
+    }
+    let out = PeerRenderer.render(
+      [(Fixture.tun1, Fixture.barePeer), (Fixture.tun1, Peer(id: 4))], options(json: true, pretty: true),
+      configuration: false)
+    let first = ["    \"ifname\": \"tun1\"", "    \"ifindex\": 6", "    \"id\": 3"] + counters
+    let second = ["    \"ifname\": \"tun1\"", "    \"ifindex\": 6", "    \"id\": 4"]
+      + Self.counters.map { "    \"\($0)\": 0" }
+    #expect(
+      out
+        == "[\n  {\n" + first.joined(separator: ",\n") + "\n  },\n  {\n" + second.joined(separator: ",\n")
+        + "\n  }\n]\n")
+    #expect(PeerRenderer.render([], options(json: true, pretty: true)) == "[]\n")
+  }
 }

@@ -10,6 +10,9 @@ REPO_ROOT=$(cd "$KT_DIR/../.." && pwd)
 CACHE_DIR=$REPO_ROOT/.cache
 KERNELS_DIR=$CACHE_DIR/kernels
 LOGS_DIR=$CACHE_DIR/kernel-logs
+# Where the scenarios come from; scripts/bench points it at tests/bench so
+# its benchmarks run in the same guest without being tests.
+SCENARIOS_DIR=${KT_SCENARIOS_DIR:-$KT_DIR/scenarios}
 
 # The two kernels the suite knows about.
 KT_ALL_KERNELS=(legacy upstream)
@@ -132,6 +135,30 @@ kt_debian_keyring() {
 		[[ -f $k ]] && { printf '%s\n' "$k"; return; }
 	done
 	kt_die "no Debian archive keyring under /usr/share/keyrings (install debian-archive-keyring)"
+}
+
+# kt_private_apt STATE SUITE: a private apt for one Debian suite (main) of
+# the machine's own mirror, with its lists and downloads under STATE and an
+# empty dpkg status, so nothing installed on the host influences (or is
+# influenced by) it. Sets KT_PRIVATE_APT_OPTS, the options to pass to apt-get
+# and apt-cache. Only `update`, `download`, `show` and `depends` make sense.
+kt_private_apt() {
+	local state=$1 suite=$2 mirror keyring
+	mirror=$(kt_debian_mirror)
+	keyring=$(kt_debian_keyring)
+	mkdir -p "$state"/{lists/partial,cache/archives/partial,etc,debs}
+	printf 'deb [signed-by=%s] %s %s main\n' "$keyring" "$mirror" "$suite" >"$state/etc/sources.list"
+	KT_PRIVATE_APT_OPTS=(
+		-o "Dir::Etc::SourceList=$state/etc/sources.list"
+		-o Dir::Etc::SourceParts=/dev/null
+		-o "Dir::State::Lists=$state/lists"
+		-o "Dir::Cache=$state/cache"
+		-o Dir::State::status=/dev/null
+		-o Debug::NoLocking=1
+		-o APT::Sandbox::User=root
+		-o APT::Architecture=amd64
+		-o Acquire::Languages=none
+	)
 }
 
 # Elapsed seconds since a $EPOCHREALTIME stamp, one decimal.

@@ -6,6 +6,9 @@ public final class NetlinkSession {
   public let transport: NetlinkTransport
   private var nextSequence: UInt32
   private var buffer: UnsafeMutableRawBufferPointer
+  /// How much of `buffer` replies have ever filled (what deinit wipes:
+  /// touching all 32 KiB would cost page faults for nothing).
+  private var used = 0
   /// How often an interrupted dump is restarted before giving up.
   public var dumpRetries = 8
 
@@ -21,7 +24,7 @@ public final class NetlinkSession {
   }
 
   deinit {
-    cmnl_explicit_bzero(buffer.baseAddress, buffer.count)
+    cmnl_explicit_bzero(buffer.baseAddress, used)
     buffer.deallocate()
   }
 
@@ -32,44 +35,58 @@ public final class NetlinkSession {
   ) throws(NetlinkError) -> [T] {
     var attempt = 0
     while true {
+      var results: [T] = []
       do throws(NetlinkError) {
-        return try once(message, decode: decode)
+        try once(message) { (msg) throws(NetlinkError) in
+          if let value = try decode(msg) { results.append(value) }
+        }
+        return results
       } catch .dumpInterrupted where attempt < dumpRetries {
         attempt += 1
       }
     }
   }
 
-  /// Sends `message` and waits for its ACK.
-  public func perform(_ message: NetlinkMessage) throws(NetlinkError) {
-    let _: [Never] = try transact(message) { (_) throws(NetlinkError) in nil }
+  /// Sends `message` and hands each data reply to `body` as it arrives,
+  /// holding none of them: memory stays flat however long the dump. The
+  /// caller has acted on the replies already, so an interrupted dump
+  /// (NLM_F_DUMP_INTR) is not restarted but thrown, after the rest of the
+  /// reply has been drained. Nothing in the ovpn families' peer dumps sets it.
+  public func stream(
+    _ message: NetlinkMessage, _ body: (ReceivedMessage) throws(NetlinkError) -> Void
+  ) throws(NetlinkError) {
+    try once(message, body)
   }
 
-  private func once<T>(
-    _ message: NetlinkMessage, decode: (ReceivedMessage) throws(NetlinkError) -> T?
-  ) throws(NetlinkError) -> [T] {
+  /// Sends `message` and waits for its ACK.
+  public func perform(_ message: NetlinkMessage) throws(NetlinkError) {
+    try once(message) { (_) throws(NetlinkError) in }
+  }
+
+  private func once(
+    _ message: NetlinkMessage, _ body: (ReceivedMessage) throws(NetlinkError) -> Void
+  ) throws(NetlinkError) {
     if nextSequence == 0 { nextSequence = 1 }
     message.sequence = nextSequence
     nextSequence &+= 1
     try message.withBytes { (bytes) throws(NetlinkError) in try transport.send(bytes) }
     var reader = ReplyReader(sequence: message.sequence, portID: transport.portID)
-    var results: [T] = []
     var failure: NetlinkError?
     while !reader.finished {
       let n = try transport.receive(into: buffer)
       guard n > 0 else { throw .malformed("empty datagram") }
+      used = max(used, min(n, buffer.count))
       _ = try reader.consume(UnsafeRawBufferPointer(rebasing: buffer[0..<n])) {
         (msg) throws(NetlinkError) in
         // After a decode failure keep draining so the socket stays usable.
         guard failure == nil else { return }
         do throws(NetlinkError) {
-          if let value = try decode(msg) { results.append(value) }
+          try body(msg)
         } catch {
           failure = error
         }
       }
     }
     if let failure { throw failure }
-    return results
   }
 }

@@ -148,6 +148,22 @@ public final class DCOClient {
     try genl().transact(try codec.dumpPeers(ifindex: UInt32(link.index)), decode: codec.decodePeer)
   }
 
+  /// The peers of `link`, handed to `body` one at a time as the dump
+  /// arrives; none is kept. Returns how many there were.
+  @discardableResult
+  public func forEachPeer(_ link: Link, codec: any OvpnCodec, _ body: (Peer) -> Void)
+    throws(NetlinkError) -> Int
+  {
+    var count = 0
+    try genl().stream(try codec.dumpPeers(ifindex: UInt32(link.index))) { (msg) throws(NetlinkError) in
+      if let p = try codec.decodePeer(msg) {
+        count += 1
+        body(p)
+      }
+    }
+    return count
+  }
+
   public func peer(_ link: Link, codec: any OvpnCodec, id: UInt32) throws(NetlinkError) -> Peer {
     let found = try genl().transact(
       try codec.getPeer(ifindex: UInt32(link.index), id: id), decode: codec.decodePeer)

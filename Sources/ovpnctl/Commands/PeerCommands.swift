@@ -230,7 +230,6 @@ enum PeerCommands {
   static func show(_ args: Arguments, _ ctx: Context) throws(CommandError) {
     let id: UInt32?
     do throws(UsageError) { id = try args.peerID("id") } catch { throw .usage(error) }
-    let rows = try PeerListing.select(dev: args.string("dev"), id: id, ctx)
-    Terminal.write(PeerRenderer.render(rows, ctx.options))
+    try PeerListing.show(dev: args.string("dev"), id: id, configuration: true, ctx)
   }
 }

@@ -5,7 +5,6 @@ enum StatsCommand {
   static func run(_ args: Arguments, _ ctx: Context) throws(CommandError) {
     let id: UInt32?
     do throws(UsageError) { id = try args.peerID("peer") } catch { throw .usage(error) }
-    let rows = try PeerListing.select(dev: args.string("dev"), id: id, ctx)
-    Terminal.write(PeerRenderer.render(rows, ctx.options, configuration: false))
+    try PeerListing.show(dev: args.string("dev"), id: id, configuration: false, ctx)
   }
 }

@@ -52,7 +52,7 @@ enum PlanRunner {
     }
   }
 
-  static func array(_ name: String, _ values: [String], _ w: inout JSONWriter) {
+  static func array(_ name: StaticString, _ values: [String], _ w: inout JSONWriter) {
     w.beginArray(name)
     for v in values { w.value(v) }
     w.endArray()

@@ -1,91 +1,141 @@
+import DCONetlink
+
 /// A small streaming JSON writer: objects, arrays, strings with correct
 /// escaping, integers and booleans as JSON values, optional indentation.
+/// It writes straight into an OutputBuffer; a streaming caller flushes that
+/// buffer between records (`flushIfFull`).
 struct JSONWriter {
-  private(set) var output = ""
+  /// Where the JSON goes; a renderer may also write plain text into it.
+  var buffer: OutputBuffer
   let pretty: Bool
   private var depth = 0
-  /// Whether the current container already holds a member.
-  private var hasMember: [Bool] = [false]
+  /// Bit d: whether the container at depth d already holds a member
+  /// (bit 0: the top level). Nesting beyond 63 levels is not needed here.
+  private var hasMember: UInt64 = 0
 
-  init(pretty: Bool) { self.pretty = pretty }
+  init(pretty: Bool, into buffer: OutputBuffer = OutputBuffer()) {
+    self.pretty = pretty
+    self.buffer = buffer
+  }
+
+  /// Everything written so far (for writers that are not flushed).
+  var output: String { buffer.string }
+
+  mutating func flushIfFull() { buffer.flushIfFull() }
+  mutating func flush() { buffer.flush() }
+  /// Bytes outside the JSON structure (the final newline).
+  mutating func raw(_ s: StaticString) { buffer.append(s) }
 
   private mutating func separate() {
-    if hasMember[hasMember.count - 1] { output += "," }
-    hasMember[hasMember.count - 1] = true
+    let bit: UInt64 = 1 << UInt64(depth)
+    if hasMember & bit != 0 { buffer.append(byte: UInt8(ascii: ",")) }
+    hasMember |= bit
     if pretty && depth > 0 {
-      output += "\n" + String(repeating: "  ", count: depth)
+      buffer.append(byte: UInt8(ascii: "\n"))
+      buffer.append(spaces: 2 * depth)
     }
   }
 
-  private mutating func open(_ bracket: String) {
-    output += bracket
+  private mutating func open(_ bracket: UInt8) {
+    buffer.append(byte: bracket)
     depth += 1
-    hasMember.append(false)
+    hasMember &= ~(1 << UInt64(depth))
   }
 
-  private mutating func close(_ bracket: String) {
-    let had = hasMember.removeLast()
+  private mutating func close(_ bracket: UInt8) {
+    let had = hasMember & (1 << UInt64(depth)) != 0
     depth -= 1
-    if pretty && had { output += "\n" + String(repeating: "  ", count: depth) }
-    output += bracket
+    if pretty && had {
+      buffer.append(byte: UInt8(ascii: "\n"))
+      buffer.append(spaces: 2 * depth)
+    }
+    buffer.append(byte: bracket)
   }
 
-  private mutating func key(_ name: String) {
+  private mutating func key(_ name: StaticString) {
     separate()
-    Self.appendString(name, to: &output)
-    output += pretty ? ": " : ":"
+    name.withUTF8Buffer { Self.appendString($0, to: &buffer) }
+    if pretty { buffer.append(": ") } else { buffer.append(byte: UInt8(ascii: ":")) }
   }
 
-  mutating func beginObject() { if depth > 0 { separate() }; open("{") }
-  mutating func beginObject(_ name: String) { key(name); open("{") }
-  mutating func endObject() { close("}") }
-  mutating func beginArray() { if depth > 0 { separate() }; open("[") }
-  mutating func beginArray(_ name: String) { key(name); open("[") }
-  mutating func endArray() { close("]") }
+  mutating func beginObject() { if depth > 0 { separate() }; open(UInt8(ascii: "{")) }
+  mutating func beginObject(_ name: StaticString) { key(name); open(UInt8(ascii: "{")) }
+  mutating func endObject() { close(UInt8(ascii: "}")) }
+  mutating func beginArray() { if depth > 0 { separate() }; open(UInt8(ascii: "[")) }
+  mutating func beginArray(_ name: StaticString) { key(name); open(UInt8(ascii: "[")) }
+  mutating func endArray() { close(UInt8(ascii: "]")) }
 
-  mutating func field(_ name: String, _ value: String?) {
+  mutating func field(_ name: StaticString, _ value: String?) {
     key(name)
-    if let value { Self.appendString(value, to: &output) } else { output += "null" }
+    if let value { Self.appendString(value, to: &buffer) } else { buffer.append("null") }
   }
 
-  mutating func field<T: BinaryInteger>(_ name: String, _ value: T?) {
+  mutating func field<T: BinaryInteger>(_ name: StaticString, _ value: T?) {
     key(name)
-    output += value.map { String($0) } ?? "null"
+    if let value { buffer.append(value) } else { buffer.append("null") }
   }
 
-  mutating func field(_ name: String, _ value: Bool) {
+  mutating func field(_ name: StaticString, _ value: Bool) {
     key(name)
-    output += value ? "true" : "false"
+    buffer.append(value ? "true" : "false")
+  }
+
+  /// An address as a JSON string, in its usual text form.
+  mutating func field(_ name: StaticString, address: IPAddress) {
+    key(name)
+    buffer.append(byte: UInt8(ascii: "\""))
+    buffer.append(address)
+    buffer.append(byte: UInt8(ascii: "\""))
   }
 
   mutating func value(_ v: String) {
     separate()
-    Self.appendString(v, to: &output)
+    Self.appendString(v, to: &buffer)
   }
 
   mutating func value<T: BinaryInteger>(_ v: T) {
     separate()
-    output += String(v)
+    buffer.append(v)
   }
 
   /// RFC 8259 string escaping: quote, backslash and every control character.
   static func appendString(_ s: String, to out: inout String) {
-    out += "\""
-    for scalar in s.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case "\u{08}": out += "\\b"
-      case "\u{0C}": out += "\\f"
-      case _ where scalar.value < 0x20:
-        let hex = String(scalar.value, radix: 16)
-        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-      default: out.unicodeScalars.append(scalar)
+    var b = OutputBuffer()
+    appendString(s, to: &b)
+    out += b.string
+  }
+
+  static func appendString(_ s: String, to out: inout OutputBuffer) {
+    var s = s
+    s.withUTF8 { appendString($0, to: &out) }
+  }
+
+  /// The same for UTF-8 bytes: everything from 0x20 up except quote and
+  /// backslash is copied as it is, in runs.
+  static func appendString(_ utf8: UnsafeBufferPointer<UInt8>, to out: inout OutputBuffer) {
+    out.append(byte: UInt8(ascii: "\""))
+    var start = 0
+    for (i, c) in utf8.enumerated() where c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") {
+      if start < i { out.append(bytes: UnsafeBufferPointer(rebasing: utf8[start..<i])) }
+      start = i + 1
+      switch c {
+      case UInt8(ascii: "\""): out.append("\\\"")
+      case UInt8(ascii: "\\"): out.append("\\\\")
+      case 0x0A: out.append("\\n")
+      case 0x0D: out.append("\\r")
+      case 0x09: out.append("\\t")
+      case 0x08: out.append("\\b")
+      case 0x0C: out.append("\\f")
+      default:
+        let hex: StaticString = "0123456789abcdef"
+        out.append("\\u00")
+        hex.withUTF8Buffer { h in
+          out.append(byte: h[Int(c >> 4)])
+          out.append(byte: h[Int(c & 0xF)])
+        }
       }
     }
-    out += "\""
+    if start < utf8.count { out.append(bytes: UnsafeBufferPointer(rebasing: utf8[start...])) }
+    out.append(byte: UInt8(ascii: "\""))
   }
 }

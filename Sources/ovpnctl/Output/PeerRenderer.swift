@@ -1,50 +1,59 @@
 import DCONetlink
 
-/// `peer show` and `stats`: wg-style blocks for people, one JSON array for scripts.
-enum PeerRenderer {
-  static func render(_ rows: [(Link, Peer)], _ o: Options, configuration: Bool = true)
-    -> String
-  {
-    o.json ? json(rows, o, configuration: configuration) : text(rows, configuration: configuration)
+/// `peer show` and `stats`: wg-style blocks for people, one JSON array for
+/// scripts. Peers are rendered one at a time, as the dump delivers them,
+/// straight into one output buffer: `begin`, `add` for each peer, `end`.
+struct PeerRenderer {
+  let json: Bool
+  /// Whether to show configuration (peer show) or identity and counters only (stats).
+  let configuration: Bool
+  private var w: JSONWriter
+  private var lastLink: Int32?
+
+  init(_ o: Options, configuration: Bool = true, into buffer: OutputBuffer = OutputBuffer()) {
+    json = o.json
+    self.configuration = configuration
+    w = JSONWriter(pretty: o.pretty, into: buffer)
   }
 
-  static func json(_ rows: [(Link, Peer)], _ o: Options, configuration: Bool) -> String {
-    var w = JSONWriter(pretty: o.pretty)
-    w.beginArray()
-    for (link, p) in rows {
-      w.beginObject()
-      w.field("ifname", link.name)
-      w.field("ifindex", link.index)
-      w.field("id", p.id)
-      if configuration { fields(p, &w) }
-      counterFields(p.stats, &w)
-      w.endObject()
-    }
-    w.endArray()
-    return w.output + "\n"
+  /// The whole output for `rows` as one String (tests, small outputs).
+  static func render(_ rows: [(Link, Peer)], _ o: Options, configuration: Bool = true) -> String {
+    var r = PeerRenderer(o, configuration: configuration)
+    r.begin()
+    for (link, p) in rows { r.add(link, p) }
+    r.end()
+    return r.output
   }
 
-  /// Configuration keys; absent values are omitted.
-  static func fields(_ p: Peer, _ w: inout JSONWriter) {
-    if let tx = p.txID { w.field("tx-id", tx) }
-    if let r = p.remote {
-      let a = r.address.unmapped
-      w.field(a.isV4 ? "remote-ipv4" : "remote-ipv6", a.description)
-      if a.isV6 && r.scopeID != 0 { w.field("remote-ipv6-scope-id", r.scopeID) }
-      w.field("remote-port", r.port)
-    }
-    if let l = p.localAddress {
-      w.field(l.unmapped.isV4 ? "local-ipv4" : "local-ipv6", l.unmapped.description)
-    }
-    if let port = p.localPort { w.field("local-port", port) }
-    if let v4 = p.vpnIPv4 { w.field("vpn-ipv4", v4.description) }
-    if let v6 = p.vpnIPv6 { w.field("vpn-ipv6", v6.description) }
-    if let i = p.keepaliveInterval { w.field("keepalive-interval", i) }
-    if let t = p.keepaliveTimeout { w.field("keepalive-timeout", t) }
-    if let n = p.socketNetnsID { w.field("socket-netnsid", n) }
+  /// What has been rendered and not flushed.
+  var output: String { w.output }
+
+  mutating func begin() {
+    if json { w.beginArray() }
   }
 
-  static func counterFields(_ s: PeerStats, _ w: inout JSONWriter) {
+  mutating func add(_ link: Link, _ p: Peer) {
+    if json { addJSON(link, p) } else { addText(link, p) }
+    w.flushIfFull()
+  }
+
+  mutating func end() {
+    if json {
+      w.endArray()
+      w.raw("\n")
+    }
+  }
+
+  /// Writes whatever is buffered to stdout.
+  mutating func flush() { w.flush() }
+
+  private mutating func addJSON(_ link: Link, _ p: Peer) {
+    w.beginObject()
+    w.field("ifname", link.name)
+    w.field("ifindex", link.index)
+    w.field("id", p.id)
+    if configuration { configurationFields(p) }
+    let s = p.stats
     w.field("vpn-rx-bytes", s.vpnRxBytes)
     w.field("vpn-tx-bytes", s.vpnTxBytes)
     w.field("vpn-rx-packets", s.vpnRxPackets)
@@ -53,42 +62,117 @@ enum PeerRenderer {
     w.field("link-tx-bytes", s.linkTxBytes)
     w.field("link-rx-packets", s.linkRxPackets)
     w.field("link-tx-packets", s.linkTxPackets)
+    w.endObject()
   }
 
-  static func text(_ rows: [(Link, Peer)], configuration: Bool) -> String {
-    var out = ""
-    var lastLink: Int32?
-    for (link, p) in rows {
-      if lastLink != link.index {
-        if lastLink != nil { out += "\n" }
-        out += "interface: \(link.name)\n"
-        lastLink = link.index
-      }
-      out += "\npeer: \(p.id)\n"
-      if configuration {
-        if let tx = p.txID, tx != p.id { out += "  tx-id: \(tx)\n" }
-        if let r = p.remote { out += "  remote: \(r)\n" }
-        if p.localAddress != nil || p.localPort != nil {
-          let address = p.localAddress?.unmapped
-          let port = p.localPort.map(String.init) ?? "?"
-          if let address, address.isV6 {
-            out += "  local: [\(address)]:\(port)\n"
-          } else {
-            out += "  local: \(address?.description ?? "*"):\(port)\n"
-          }
-        }
-        let vpn = [p.vpnIPv4, p.vpnIPv6].compactMap { $0?.description }
-        if !vpn.isEmpty { out += "  vpn-ip: \(vpn.joined(separator: ", "))\n" }
-        if let i = p.keepaliveInterval, let t = p.keepaliveTimeout, i != 0 || t != 0 {
-          out += "  keepalive: every \(Format.seconds(i)), timeout \(Format.seconds(t))\n"
-        }
-      }
-      let s = p.stats
-      out += "  transfer: \(Format.bytes(s.vpnRxBytes)) received, \(Format.bytes(s.vpnTxBytes)) sent"
-      out += " (\(s.vpnRxPackets)/\(s.vpnTxPackets) packets)\n"
-      out += "  link: \(Format.bytes(s.linkRxBytes)) received, \(Format.bytes(s.linkTxBytes)) sent"
-      out += " (\(s.linkRxPackets)/\(s.linkTxPackets) packets)\n"
+  /// Configuration keys; absent values are omitted.
+  private mutating func configurationFields(_ p: Peer) {
+    if let tx = p.txID { w.field("tx-id", tx) }
+    if let r = p.remote {
+      let a = r.address.unmapped
+      w.field(a.isV4 ? "remote-ipv4" : "remote-ipv6", address: a)
+      if a.isV6 && r.scopeID != 0 { w.field("remote-ipv6-scope-id", r.scopeID) }
+      w.field("remote-port", r.port)
     }
-    return out
+    if let l = p.localAddress {
+      let a = l.unmapped
+      w.field(a.isV4 ? "local-ipv4" : "local-ipv6", address: a)
+    }
+    if let port = p.localPort { w.field("local-port", port) }
+    if let v4 = p.vpnIPv4 { w.field("vpn-ipv4", address: v4) }
+    if let v6 = p.vpnIPv6 { w.field("vpn-ipv6", address: v6) }
+    if let i = p.keepaliveInterval { w.field("keepalive-interval", i) }
+    if let t = p.keepaliveTimeout { w.field("keepalive-timeout", t) }
+    if let n = p.socketNetnsID { w.field("socket-netnsid", n) }
+  }
+
+  private mutating func addText(_ link: Link, _ p: Peer) {
+    if lastLink != link.index {
+      if lastLink != nil { w.buffer.append("\n") }
+      w.buffer.append("interface: ")
+      w.buffer.append(link.name)
+      w.buffer.append("\n")
+      lastLink = link.index
+    }
+    w.buffer.append("\npeer: ")
+    w.buffer.append(p.id)
+    w.buffer.append("\n")
+    if configuration { configurationText(p) }
+    let s = p.stats
+    w.buffer.append("  transfer: ")
+    traffic(s.vpnRxBytes, s.vpnTxBytes, s.vpnRxPackets, s.vpnTxPackets)
+    w.buffer.append("  link: ")
+    traffic(s.linkRxBytes, s.linkTxBytes, s.linkRxPackets, s.linkTxPackets)
+  }
+
+  /// "1.50 KiB received, 2.00 MiB sent (3/4 packets)\n"
+  private mutating func traffic(_ rx: UInt64, _ tx: UInt64, _ rxPackets: UInt64, _ txPackets: UInt64) {
+    Format.appendBytes(rx, to: &w.buffer)
+    w.buffer.append(" received, ")
+    Format.appendBytes(tx, to: &w.buffer)
+    w.buffer.append(" sent (")
+    w.buffer.appendDecimal(rxPackets)
+    w.buffer.append("/")
+    w.buffer.appendDecimal(txPackets)
+    w.buffer.append(" packets)\n")
+  }
+
+  private mutating func configurationText(_ p: Peer) {
+    if let tx = p.txID, tx != p.id {
+      w.buffer.append("  tx-id: ")
+      w.buffer.append(tx)
+      w.buffer.append("\n")
+    }
+    if let r = p.remote {
+      // `192.0.2.1:1194`, `[2001:db8::1]:1194`, `[fe80::1%2]:1194`
+      w.buffer.append("  remote: ")
+      if r.address.isV4 {
+        w.buffer.append(r.address)
+      } else {
+        w.buffer.append("[")
+        w.buffer.append(r.address)
+        if r.scopeID != 0 {
+          w.buffer.append("%")
+          w.buffer.append(r.scopeID)
+        }
+        w.buffer.append("]")
+      }
+      w.buffer.append(":")
+      w.buffer.append(r.port)
+      w.buffer.append("\n")
+    }
+    if p.localAddress != nil || p.localPort != nil {
+      w.buffer.append("  local: ")
+      if let a = p.localAddress?.unmapped {
+        if a.isV6 {
+          w.buffer.append("[")
+          w.buffer.append(a)
+          w.buffer.append("]")
+        } else {
+          w.buffer.append(a)
+        }
+      } else {
+        w.buffer.append("*")
+      }
+      w.buffer.append(":")
+      if let port = p.localPort { w.buffer.append(port) } else { w.buffer.append("?") }
+      w.buffer.append("\n")
+    }
+    if p.vpnIPv4 != nil || p.vpnIPv6 != nil {
+      w.buffer.append("  vpn-ip: ")
+      if let v4 = p.vpnIPv4 {
+        w.buffer.append(v4)
+        if p.vpnIPv6 != nil { w.buffer.append(", ") }
+      }
+      if let v6 = p.vpnIPv6 { w.buffer.append(v6) }
+      w.buffer.append("\n")
+    }
+    if let i = p.keepaliveInterval, let t = p.keepaliveTimeout, i != 0 || t != 0 {
+      w.buffer.append("  keepalive: every ")
+      Format.appendSeconds(i, to: &w.buffer)
+      w.buffer.append(", timeout ")
+      Format.appendSeconds(t, to: &w.buffer)
+      w.buffer.append("\n")
+    }
   }
 }
