@@ -393,7 +393,7 @@ final class Keeper {
       } catch {
         let e = error.errno ?? EIO
         if e == EMFILE || e == ENFILE { return (.error(errno: e, limitText), -1) }
-        return (.error(errno: e, "cannot open a UDP socket on \(local): \(errnoDescription(e))"), -1)
+        return (.error(errno: e, "bind \(local): \(errnoDescription(e))"), -1)
       }
     case .attach(let local, let id):
       guard let unused = holdings.attach(id, to: local) else {

@@ -174,12 +174,13 @@ final class KeeperClient {
     var cargs: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
     defer { for a in cargs { free(a) } }
     var pid: Int32 = 0
-    signal(SIGCHLD, SIG_IGN)  // nobody waits for the keeper: let the kernel reap it
     Terminal.flush()
     let rc = cmnl_spawn_daemon("/proc/self/exe", &cargs, child, &pid)
     let spawnErrno = cmnl_errno()
     close(child)
     guard rc == 0 else { throw .failure("cannot start the socket keeper: \(errnoDescription(spawnErrno))") }
+    // The keeper outlives this command (init reaps it then). SIGCHLD stays
+    // as it is: other children (ip(8) for `up`) are waited for.
     var pfd = pollfd(fd: pair[0], events: Int16(POLLIN), revents: 0)
     guard poll(&pfd, 1, Int32(Self.timeout)) == 1 else {
       throw .failure("the socket keeper (pid \(pid)) did not start within \(Self.timeout / 1000) s")
@@ -292,8 +293,8 @@ final class KeeperClient {
     case .socket where s >= 0:
       udpSockets[local] = s
       return s
-    case .error(let e, let text):
-      throw .failure(e == EADDRINUSE ? "local address \(local) is in use by another socket" : text)
+    case .error(_, let text):
+      throw .failure(text)  // the keeper's bind error, as binding here would say it
     default:
       throw .failure("the socket keeper of \(link.name) answered \(reply)")
     }
