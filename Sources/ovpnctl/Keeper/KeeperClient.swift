@@ -279,6 +279,8 @@ final class KeeperClient {
   private func expectOK(_ reply: KeeperProtocol.Reply) throws(CommandError) {
     switch reply {
     case .ok: return
+    case .error(_, let text) where text.hasPrefix("the socket keeper"):
+      throw .failure(text)  // already a sentence about the keeper
     case .error(_, let text): throw .failure("the socket keeper of \(link.name) refused: \(text)")
     default: throw .failure("the socket keeper of \(link.name) answered \(reply)")
     }
