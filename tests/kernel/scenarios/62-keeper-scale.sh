@@ -94,6 +94,8 @@ expect_jq "$OUT" length "$total" "peers listed"
 [[ $(kill -0 "$kpid" && echo alive) == alive ]] || fail "the keeper died"
 
 # link del: every peer-del reported, nothing left.
+kpath=$(keeper_path a big)
+[[ -S $kpath ]] || fail "no keeper address $kpath"
 before=$(grep -c . events.json || true)
 expect_ok ovpnctl_in a link del big
 settled() {
@@ -111,6 +113,6 @@ wait_for 30 no_keeper
 expect_eq "$(in_ns a ss -Huan 'sport = :1194' | wc -l)" 0 "UDP sockets on :1194 after link del"
 no_tcp() { [[ -z $(in_ns a ss -Htan 'dport = :5000') ]]; }
 wait_for 30 no_tcp
-ls /run/ovpnctl/ | grep -q -- "-$idx\$" && fail "a keeper address of big is left: $(ls /run/ovpnctl)"
+[[ ! -e $kpath ]] || fail "the keeper address of big is left: $kpath"
 kill "$MONITOR_PID"
 wait "$MONITOR_PID" || true
