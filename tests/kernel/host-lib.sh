@@ -10,6 +10,8 @@ REPO_ROOT=$(cd "$KT_DIR/../.." && pwd)
 CACHE_DIR=$REPO_ROOT/.cache
 KERNELS_DIR=$CACHE_DIR/kernels
 LOGS_DIR=$CACHE_DIR/kernel-logs
+# OpenVPN 2.7 and its trixie libraries for the upstream guest (fetch-openvpn).
+OPENVPN27_DIR=$CACHE_DIR/openvpn
 
 # The two kernels the suite knows about.
 KT_ALL_KERNELS=(legacy upstream)
