@@ -2,14 +2,22 @@ import CMnl
 import DCONetlink
 import Glibc
 
-/// `monitor [dev NAME]`: prints the `peers` notifications of both APIs
-/// until SIGINT or SIGTERM. Lost notifications (ENOBUFS) are reported and
-/// followed by a resync: the current peers of each watched interface.
+/// `monitor [dev NAME] [status FILE]`: prints the `peers` notifications of
+/// both APIs until SIGINT or SIGTERM. Lost notifications (ENOBUFS) are
+/// reported and followed by a resync: the current peers of each watched
+/// interface. With a status file, each event carries the peer's common name.
 enum MonitorCommand {
   static func run(_ args: Arguments, _ ctx: Context) throws(CommandError) {
     var filter: Int32?
+    var watch: StatusWatch?
+    let status = try StatusNames.load(args)
     if let dev = args.string("dev") {
-      filter = try ctx.ovpnLink(dev, .monitor).0.index
+      let (link, codec) = try ctx.ovpnLink(dev, .monitor)
+      filter = link.index
+      if let status, let path = args.string("status") {
+        watch = StatusWatch(path: path, link: link, codec: codec)
+        watch?.update(status, ctx)
+      }
     }
     var codecs: [UInt16: any OvpnCodec] = [:]
     for kind in OvpnKind.allCases {
@@ -73,6 +81,8 @@ enum MonitorCommand {
       // message must not end a monitor that scripts rely on.
       var lines = ""
       var problems: [String] = []
+      watch?.refresh(ctx)
+      let commonNames = watch?.names ?? [:]
       buffer.withUnsafeBytes { raw in
         let datagram = UnsafeRawBufferPointer(rebasing: raw[0..<n])
         do throws(NetlinkError) {
@@ -81,7 +91,8 @@ enum MonitorCommand {
             do throws(NetlinkError) {
               guard let event = try codec.decodeEvent(msg) else { return }
               if let filter, event.ifindex != UInt32(filter) { return }
-              lines += EventRenderer.render(event, ifname: name(event.ifindex), ctx.options)
+              lines += EventRenderer.render(
+                event, ifname: name(event.ifindex), ctx.options, commonName: commonNames[event.peerID])
             } catch {
               problems.append(ErrorMessages.netlink(error, .monitor))
             }

@@ -236,7 +236,8 @@ enum PeerCommands {
   static func show(_ args: Arguments, _ ctx: Context) throws(CommandError) {
     let id: UInt32?
     do throws(UsageError) { id = try args.peerID("id") } catch { throw .usage(error) }
+    let status = try StatusNames.load(args)
     let rows = try PeerListing.select(dev: args.string("dev"), id: id, ctx)
-    Terminal.write(PeerRenderer.render(rows, ctx.options))
+    Terminal.write(PeerRenderer.render(rows, ctx.options, names: StatusNames.names(rows, status)))
   }
 }

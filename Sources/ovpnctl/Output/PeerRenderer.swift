@@ -1,14 +1,19 @@
 import DCONetlink
 
 /// `peer show` and `stats`: wg-style blocks for people, one JSON array for scripts.
+/// `names` are common names from an OpenVPN status file, by peer id.
 enum PeerRenderer {
-  static func render(_ rows: [(Link, Peer)], _ o: Options, configuration: Bool = true)
-    -> String
-  {
-    o.json ? json(rows, o, configuration: configuration) : text(rows, configuration: configuration)
+  static func render(
+    _ rows: [(Link, Peer)], _ o: Options, configuration: Bool = true, names: [UInt32: String] = [:]
+  ) -> String {
+    o.json
+      ? json(rows, o, configuration: configuration, names: names)
+      : text(rows, configuration: configuration, names: names)
   }
 
-  static func json(_ rows: [(Link, Peer)], _ o: Options, configuration: Bool) -> String {
+  static func json(
+    _ rows: [(Link, Peer)], _ o: Options, configuration: Bool, names: [UInt32: String] = [:]
+  ) -> String {
     var w = JSONWriter(pretty: o.pretty)
     w.beginArray()
     for (link, p) in rows {
@@ -16,6 +21,7 @@ enum PeerRenderer {
       w.field("ifname", link.name)
       w.field("ifindex", link.index)
       w.field("id", p.id)
+      if let name = names[p.id] { w.field("common-name", name) }
       if configuration { fields(p, &w) }
       counterFields(p.stats, &w)
       w.endObject()
@@ -55,7 +61,9 @@ enum PeerRenderer {
     w.field("link-tx-packets", s.linkTxPackets)
   }
 
-  static func text(_ rows: [(Link, Peer)], configuration: Bool) -> String {
+  static func text(_ rows: [(Link, Peer)], configuration: Bool, names: [UInt32: String] = [:])
+    -> String
+  {
     var out = ""
     var lastLink: Int32?
     for (link, p) in rows {
@@ -65,6 +73,7 @@ enum PeerRenderer {
         lastLink = link.index
       }
       out += "\npeer: \(p.id)\n"
+      if let name = names[p.id] { out += "  common-name: \(name)\n" }
       if configuration {
         if let tx = p.txID, tx != p.id { out += "  tx-id: \(tx)\n" }
         if let r = p.remote { out += "  remote: \(r)\n" }

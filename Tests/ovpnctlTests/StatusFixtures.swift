@@ -1,0 +1,35 @@
+// The status files of the interop scenarios' OpenVPN servers
+// (tests/kernel/scenarios/24-openvpn-mp.sh), kept in Tests/Fixtures/openvpn-status/,
+// and what each one says about its two clients.
+
+@testable import ovpnctl
+
+enum StatusFixtures {
+  struct Expected {
+    var name: String
+    var id: UInt32
+    var real: String
+    var vpn: String
+  }
+
+  /// Tests/Fixtures/openvpn-status/NAME, read as text.
+  static func text(_ name: String) throws -> String {
+    var parts = "\(#filePath)".split(separator: "/", omittingEmptySubsequences: false)
+    parts.removeLast(2)
+    return try StatusNames.contents(parts.joined(separator: "/") + "/Fixtures/openvpn-status/" + name)
+  }
+
+  /// OpenVPN 2.7.8 (upstream kernel) gave alice peer id 1 and bob 0.
+  static let v278 = [
+    Expected(name: "alice", id: 1, real: "10.10.1.2:41001", vpn: "10.8.0.3"),
+    Expected(name: "bob", id: 0, real: "10.10.2.2:41002", vpn: "10.8.0.2"),
+  ]
+
+  static let expected: [(file: String, clients: [Expected])] = [
+    ("openvpn-2.7.8-status-3.txt", v278),
+    ("openvpn-2.7.8-management-status-2.txt", v278),
+  ]
+
+  /// A real status-version 2 file (OpenVPN 2.7.8, through the management interface).
+  static var sampleV2: String { (try? text("openvpn-2.7.8-management-status-2.txt")) ?? "" }
+}
