@@ -19,17 +19,25 @@ enum StatusFixtures {
     return try StatusNames.contents(parts.joined(separator: "/") + "/Fixtures/openvpn-status/" + name)
   }
 
-  /// OpenVPN 2.7.8 (upstream kernel) gave alice peer id 1 and bob 0.
+  /// OpenVPN 2.7.8 (upstream kernel) gave alice peer id 0 and bob 1.
   static let v278 = [
-    Expected(name: "alice", id: 1, real: "10.10.1.2:41001", vpn: "10.8.0.3"),
-    Expected(name: "bob", id: 0, real: "10.10.2.2:41002", vpn: "10.8.0.2"),
+    Expected(name: "alice", id: 0, real: "10.10.1.2:41001", vpn: "10.8.0.2"),
+    Expected(name: "bob", id: 1, real: "10.10.2.2:41002", vpn: "10.8.0.3"),
+  ]
+  /// The same server at the end of the scenario: alice has moved (OpenVPN 2.7
+  /// follows the kernel's float notification), and bob, whose peer OpenVPN
+  /// deleted on his exit notification, is still listed for its 5 s delayed exit.
+  static let v278Later = [
+    Expected(name: "alice", id: 0, real: "10.10.1.12:41001", vpn: "10.8.0.2"),
+    Expected(name: "bob", id: 1, real: "10.10.2.2:41002", vpn: "10.8.0.3"),
   ]
 
   static let expected: [(file: String, clients: [Expected])] = [
     ("openvpn-2.7.8-status-3.txt", v278),
     ("openvpn-2.7.8-management-status-2.txt", v278),
+    ("openvpn-2.7.8-status-3-later.txt", v278Later),
   ]
 
-  /// A real status-version 2 file (OpenVPN 2.7.8, through the management interface).
+  /// A real status-version 2 text (OpenVPN 2.7.8, through the management interface: CRLF lines).
   static var sampleV2: String { (try? text("openvpn-2.7.8-management-status-2.txt")) ?? "" }
 }
