@@ -32,7 +32,18 @@ enum StatusFixtures {
     Expected(name: "bob", id: 1, real: "10.10.2.2:41002", vpn: "10.8.0.3"),
   ]
 
+  /// OpenVPN 2.6.14 (legacy kernel) gave alice peer id 1 and bob 0; it
+  /// never learns of alice's float (no notification), and lists her at her
+  /// old address at the end, when bob has left.
+  static let v2614 = [
+    Expected(name: "alice", id: 1, real: "10.10.1.2:41001", vpn: "10.8.0.3"),
+    Expected(name: "bob", id: 0, real: "10.10.2.2:41002", vpn: "10.8.0.2"),
+  ]
+
   static let expected: [(file: String, clients: [Expected])] = [
+    ("openvpn-2.6.14-status-2.txt", v2614),
+    ("openvpn-2.6.14-management-status-3.txt", v2614),
+    ("openvpn-2.6.14-status-2-later.txt", [v2614[0]]),
     ("openvpn-2.7.8-status-3.txt", v278),
     ("openvpn-2.7.8-management-status-2.txt", v278),
     ("openvpn-2.7.8-status-3-later.txt", v278Later),

@@ -173,6 +173,9 @@ grep -E "float|Float|peer-id|exit|SIGTERM" server.log | tail -n 8 >&2
 # The server's known notes: no --cipher fallback (on purpose: AEAD only) and
 # the management interface on a TCP port without a password (this test's).
 expected='Note: --cipher is not set|WARNING: Using --management on a TCP port WITHOUT passwords'
+# OpenVPN 2.6 (verb 4): its own stats dump meets a client instance it is
+# freeing at the end of bob's delayed exit (seen once; see the report).
+[[ $KERNEL_API == legacy ]] && expected+='|dco_parse_peer_multi: cannot store DCO stats for peer'
 errs=$(for f in server.log alice.log bob.log; do ovpn_log_errors "$f" "$expected"; done)
 [[ -z $errs ]] || fail "OpenVPN logged errors: ${errs:0:400}"
 kill -TERM "$mon" "$pid_alice" 2>/dev/null || true
