@@ -3,7 +3,7 @@
 # Install as .../fish/vendor_completions.d/ovpnctl.fish.
 # Completes global options, objects, commands, the keywords a command still
 # accepts (a keyword already given is not offered again unless it repeats),
-# enumeration values, file names after encrypt/decrypt/-batch, and live
+# enumeration values, file names after encrypt/decrypt/status/-batch, and live
 # interface names and peer ids read from `ovpnctl -j ... show`.
 #
 # The grammar block below is data. Its format is shared with the bash and zsh
@@ -29,14 +29,14 @@ command  link:show     [ifname]
 command  peer:add      dev=ifname id=newid remote=endpoint local=local vpn-ip*=addr keepalive=num,num tx-id=newid proto=@proto listen=local fd=num
 command  peer:set      dev=ifname id=peerid remote=endpoint local=addr vpn-ip*=addr keepalive=num,num tx-id=newid
 command  peer:del      dev=ifname id=peerid
-command  peer:show     dev=ifname id=peerid
+command  peer:show     dev=ifname id=peerid status=file
 command  key:add       dev=ifname peer=peerid slot=@slot key-id=keyid cipher=@cipher encrypt=file decrypt=file
 command  key:swap      dev=ifname peer=peerid
 command  key:del       dev=ifname peer=peerid slot=@slot
 command  key:show      dev=ifname peer=peerid slot=@slot
 command  key:generate  cipher=@cipher
-command  stats:-       dev=ifname peer=peerid
-command  monitor:-     dev=ifname
+command  stats:-       dev=ifname peer=peerid status=file
+command  monitor:-     dev=ifname status=file
 command  showconf:-    dev=ifname
 command  setconf:-     <file> dev=ifname
 command  syncconf:-    <file> dev=ifname rekey*=peerid,@slot

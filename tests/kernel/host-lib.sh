@@ -13,6 +13,8 @@ LOGS_DIR=$CACHE_DIR/kernel-logs
 # Where the scenarios come from; scripts/bench points it at tests/bench so
 # its benchmarks run in the same guest without being tests.
 SCENARIOS_DIR=${KT_SCENARIOS_DIR:-$KT_DIR/scenarios}
+# OpenVPN 2.7 and its trixie libraries for the upstream guest (fetch-openvpn).
+OPENVPN27_DIR=$CACHE_DIR/openvpn
 
 # The two kernels the suite knows about.
 KT_ALL_KERNELS=(legacy upstream)

@@ -70,6 +70,10 @@ enum Grammar {
   static let keepalive = kw("keepalive", ("INTERVAL", .number), ("TIMEOUT", .number))
   static let vpnIP = kw("vpn-ip", ("ADDR", .address), repeatable: true)
   static let slot = kw("slot", ("SLOT", .choice(slots)))
+  /// An OpenVPN server's status file: common names beside the peer ids.
+  static let status = kw("status", ("FILE", .file))
+  static let statusHelp =
+    "status FILE := OpenVPN's --status file (--status-version 2 or 3): common names; needs dev"
 
   static let link = ObjectSpec(
     name: "link",
@@ -119,7 +123,7 @@ enum Grammar {
         keywords: [dev, kw("id", ("ID", .peerID))]),
       CommandSpec(
         object: "peer", verb: "show", aliases: ["list", "ls"],
-        keywords: [dev, kw("id", ("ID", .peerID))]),
+        keywords: [dev, kw("id", ("ID", .peerID)), status]),
     ],
     usage: """
       Usage: ovpnctl peer add dev NAME id ID remote ADDR:PORT [ local [ADDR]:PORT ] [ vpn-ip ADDR ]...
@@ -131,11 +135,12 @@ enum Grammar {
              ovpnctl peer set dev NAME id ID [ remote ADDR:PORT ] [ local ADDR ] [ vpn-ip ADDR ]...
                               [ keepalive INTERVAL TIMEOUT ] [ tx-id ID ]
              ovpnctl peer del dev NAME id ID
-             ovpnctl peer show [ dev NAME ] [ id ID ]
+             ovpnctl peer show [ dev NAME ] [ id ID ] [ status FILE ]
              ovpnctl peer help
       Where: ID := 0..16777215
              ADDR:PORT := { IPV4:PORT | [IPV6]:PORT }
              proto := { udp | tcp }   (udp unless given)
+             \(statusHelp)
       """)
 
   static let key = ObjectSpec(
@@ -172,20 +177,22 @@ enum Grammar {
     commands: [
       CommandSpec(
         object: "stats", verb: "", aliases: ["show", "list", "ls"],
-        keywords: [dev, peerDev])
+        keywords: [dev, peerDev, status])
     ],
     usage: """
-      Usage: ovpnctl stats [ dev NAME ] [ peer ID ]
+      Usage: ovpnctl stats [ dev NAME ] [ peer ID ] [ status FILE ]
              ovpnctl stats help
+      Where: \(statusHelp)
       """)
 
   static let monitor = ObjectSpec(
     name: "monitor",
-    commands: [CommandSpec(object: "monitor", verb: "", keywords: [dev])],
+    commands: [CommandSpec(object: "monitor", verb: "", keywords: [dev, status])],
     usage: """
-      Usage: ovpnctl monitor [ dev NAME ]
+      Usage: ovpnctl monitor [ dev NAME ] [ status FILE ]
              ovpnctl monitor help
       Events: peer-del (with reason), key-swap, peer-float, lost-events (followed by a resync).
+      Where: \(statusHelp)
       """)
 
   static let configFile = ValueSpec(metavar: "FILE", kind: .file)
