@@ -31,6 +31,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <termios.h>
+#include <sys/ioctl.h>
 
 /* Wipes secrets in a way the compiler may not elide. */
 static inline void cmnl_explicit_bzero(void *p, size_t n) { explicit_bzero(p, n); }
@@ -89,3 +91,12 @@ static inline int cmnl_close_from(unsigned int first) {
 /* setns(fd, CLONE_NEWNET) */
 static inline int cmnl_setns_net(int fd) { return (int)syscall(SYS_setns, fd, 0x40000000); }
 static inline void cmnl_set_errno(int e) { errno = e; }
+/* The size of the terminal on fd (TIOCGWINSZ); 0 on success. */
+static inline int cmnl_window_size(int fd, unsigned short *rows, unsigned short *cols) {
+  struct winsize w;
+  if (ioctl(fd, TIOCGWINSZ, &w) != 0)
+    return -1;
+  *rows = w.ws_row;
+  *cols = w.ws_col;
+  return 0;
+}
