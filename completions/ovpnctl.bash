@@ -27,6 +27,8 @@ object   peer     add set del|delete show|list|ls
 object   key      add swap del|delete show|list|ls generate
 object   stats    -|show|list|ls
 object   monitor  -
+object   metrics  serve
+object   top      -
 command  link:add      <newname> type=@type mode=@mode mtu=num
 command  link:del      <ifname>
 command  link:show     [ifname]
@@ -41,6 +43,8 @@ command  key:show      dev=ifname peer=peerid slot=@slot
 command  key:generate  cipher=@cipher
 command  stats:-       dev=ifname peer=peerid
 command  monitor:-     dev=ifname
+command  metrics:serve listen=local
+command  top:-         dev=ifname interval=num count=num
 choice   type     ovpn ovpn-dco
 choice   mode     p2p mp
 choice   proto    udp tcp
@@ -48,7 +52,7 @@ choice   slot     primary secondary
 choice   cipher   aes-128-gcm aes-192-gcm aes-256-gcm chacha20-poly1305
 conflict peer:add fd proto listen local
 conflict peer:add listen remote local
-option   -j|-json -p|-pretty -s|-stats|-statistics -d|-details -force -V|-Version|-version -h|-help
+option   -j|-json -p|-pretty -prom|-prometheus -s|-stats|-statistics -d|-details -force -V|-Version|-version -h|-help
 option   -n|-netns=netns -b|-batch=file -rcvbuf=number
 '
 # <<< ovpnctl grammar
