@@ -38,11 +38,12 @@ final class EventFeed {
     return !codecs.isEmpty
   }
 
-  /// Everything that has arrived, without waiting. Messages that do not
-  /// decode are skipped (and reported through `problem`).
-  func drain(_ problem: (String) -> Void) -> [PeerNotification] {
+  /// What has arrived, without waiting: at most `limit` datagrams, so a
+  /// flood of events cannot hold the caller. Messages that do not decode
+  /// are skipped (and reported through `problem`).
+  func drain(limit: Int = 4096, _ problem: (String) -> Void) -> [PeerNotification] {
     var out: [PeerNotification] = []
-    while true {
+    for _ in 0..<limit {
       let n = recv(socket.fileDescriptor, &buffer, buffer.count, Int32(MSG_DONTWAIT))
       if n < 0 {
         let e = cmnl_errno()
@@ -71,5 +72,6 @@ final class EventFeed {
         }
       }
     }
+    return out
   }
 }
