@@ -68,7 +68,14 @@ wait_for 10 moved
 scrape s2
 expect_eq "$(value s2 "$(del ovpn0 userspace)")" 1 "peer-del userspace after peer del"
 expect_eq "$(value s2 "$(del ovpn0 expired)")" 0 "peer-del expired after peer del"
-expect_eq "$(value s2 "ovpn_interface_peers{interface=\"ovpn0\",kind=\"$OVPN_KIND\"}")" 0 "peers after peer del"
+if [[ $KERNEL_API == upstream ]]; then
+	expect_eq "$(value s2 "ovpn_interface_peers{interface=\"ovpn0\",kind=\"$OVPN_KIND\"}")" 0 "peers after peer del"
+else
+	# The legacy module lists no peers of a p2p interface, and with its last
+	# peer the socket keeper that knew the ids is gone: the count is left
+	# out rather than made up.
+	expect_eq "$(value s2 "ovpn_interface_peers{interface=\"ovpn0\",kind=\"$OVPN_KIND\"}")" "" "peers after peer del (unknown on legacy p2p)"
+fi
 
 # Bad clients: garbage, an oversized head, a client that sends half a
 # request and waits; each gets its status, the server goes on.
