@@ -16,7 +16,8 @@ source "$TESTS_DIR/tunnel.sh"
 require_ovpnctl
 
 PEERS=10000 RUNS=7 SCRAPES=1000 SMALL=1000
-say() { printf 'BENCH %s\n' "$*"; }
+# (also on the console, which the host records as it comes)
+say() { printf 'BENCH %s\n' "$*" | tee /dev/console; }
 now() { echo "${EPOCHREALTIME/./}"; }
 
 mk_ns m
