@@ -97,7 +97,11 @@ expect_eq "$(value s3 ovpnctl_scrape_success)" 1 "scrape after the bad clients"
 expect_ok ovpnctl_in a peer add dev ovpn0 id 2 remote 10.10.0.2:1194
 ovpn_link a ovpn1 mp 10.201.0.1/24
 scrape s4
-expect_contains "$OUT" "ovpn_interface_peers{interface=\"ovpn1\",kind=\"$OVPN_KIND\"} 0" "scrape with ovpn1"
+expect_contains "$OUT" "ovpn_interface_rx_bytes_total{interface=\"ovpn1\",kind=\"$OVPN_KIND\"} " "scrape with ovpn1"
+# (An empty legacy interface's count is unknown: its mode cannot be read
+# back, and a p2p one lists no peers.)
+[[ $KERNEL_API == legacy ]] ||
+	expect_contains "$OUT" "ovpn_interface_peers{interface=\"ovpn1\",kind=\"$OVPN_KIND\"} 0" "scrape with ovpn1"
 expect_ok ovpnctl_in a link del ovpn0
 wait_for 10 grep -q '"reason":"teardown"' events.json
 torn() { scrape s5 >/dev/null 2>&1 && [[ $(value s5 "$(del ovpn0 teardown)") == 1 ]]; }
