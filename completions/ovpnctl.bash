@@ -27,6 +27,8 @@ object   peer     add set del|delete show|list|ls
 object   key      add swap del|delete show|list|ls generate
 object   stats    -|show|list|ls
 object   monitor  -
+object   metrics  serve
+object   top      -
 object   showconf -
 object   setconf  -
 object   syncconf -
@@ -46,6 +48,8 @@ command  key:show      dev=ifname peer=peerid slot=@slot
 command  key:generate  cipher=@cipher
 command  stats:-       dev=ifname peer=peerid status=file
 command  monitor:-     dev=ifname status=file
+command  metrics:serve listen=local
+command  top:-         dev=ifname interval=num count=num
 command  showconf:-    dev=ifname
 command  setconf:-     <file> dev=ifname
 command  syncconf:-    <file> dev=ifname rekey*=peerid,@slot
@@ -58,7 +62,7 @@ choice   slot     primary secondary
 choice   cipher   aes-128-gcm aes-192-gcm aes-256-gcm chacha20-poly1305
 conflict peer:add fd proto listen local
 conflict peer:add listen remote local
-option   -j|-json -p|-pretty -s|-stats|-statistics -d|-details -force -dry-run -V|-Version|-version -h|-help
+option   -j|-json -p|-pretty -prom|-prometheus -s|-stats|-statistics -d|-details -force -dry-run -V|-Version|-version -h|-help
 option   -n|-netns=netns -b|-batch=file -rcvbuf=number
 '
 # <<< ovpnctl grammar

@@ -195,6 +195,34 @@ enum Grammar {
       Where: \(statusHelp)
       """)
 
+  static let metrics = ObjectSpec(
+    name: "metrics",
+    commands: [
+      CommandSpec(object: "metrics", verb: "serve", keywords: [kw("listen", ("[ADDR]:PORT", .localEndpoint))])
+    ],
+    usage: """
+      Usage: ovpnctl metrics serve [ listen [ADDR]:PORT ]
+             ovpnctl metrics help
+      Serves the Prometheus exposition at /metrics over HTTP, on 127.0.0.1:9176 unless
+      listen says otherwise (:PORT for every address), until SIGINT or SIGTERM.
+      The same exposition, once, without event counters: ovpnctl -prometheus stats
+      """)
+
+  static let top = ObjectSpec(
+    name: "top",
+    commands: [
+      CommandSpec(
+        object: "top", verb: "",
+        keywords: [dev, kw("interval", ("SECS", .number)), kw("count", ("N", .number))])
+    ],
+    usage: """
+      Usage: ovpnctl top [ dev NAME ] [ interval SECS ] [ count N ]
+             ovpnctl top help
+      Per-peer rates, busiest first, every SECS seconds (default 2). On a terminal it
+      redraws in place until q or ^C; otherwise it prints a block per interval, N of them.
+      """)
+
+
   static let configFile = ValueSpec(metavar: "FILE", kind: .file)
 
   static let showconf = ObjectSpec(
@@ -259,23 +287,24 @@ enum Grammar {
       Deletes the interface; its peers, addresses, routes and socket keeper go with it.
       """)
 
-  static let objects = [link, peer, key, stats, monitor, showconf, setconf, syncconf, up, down]
+  static let objects = [link, peer, key, stats, monitor, metrics, top, showconf, setconf, syncconf, up, down]
 
   static func object(_ name: String) -> ObjectSpec? { objects.first { $0.name == name } }
 
   static let mainUsage = """
     Usage: ovpnctl [ OPTIONS ] OBJECT { COMMAND | help }
            ovpnctl [ OPTIONS ] -batch FILE
-    where  OBJECT := { link | peer | key | stats | monitor | showconf | setconf | syncconf |
-                       up | down }
-           OPTIONS := { -j[son] | -p[retty] | -s[tats] | -d[etails] | -n[etns] NAME | -force |
-                        -dry-run | -rcvbuf SIZE | -V[ersion] | -h[elp] }
+    where  OBJECT := { link | peer | key | stats | monitor | metrics | top | showconf | setconf |
+                       syncconf | up | down }
+           OPTIONS := { -j[son] | -p[retty] | -prom[etheus] | -s[tats] | -d[etails] |
+                        -n[etns] NAME | -force | -dry-run | -rcvbuf SIZE | -V[ersion] | -h[elp] }
     """
 
   /// Global options as the parser accepts them (for docs and completion).
   static let options: [(names: [String], takesValue: Bool)] = [
-    (["-j", "-json"], false), (["-p", "-pretty"], false), (["-s", "-stats"], false),
-    (["-d", "-details"], false), (["-n", "-netns"], true), (["-force"], false), (["-dry-run"], false),
+    (["-j", "-json"], false), (["-p", "-pretty"], false), (["-prom", "-prometheus"], false),
+    (["-s", "-stats"], false), (["-d", "-details"], false), (["-n", "-netns"], true),
+    (["-force"], false), (["-dry-run"], false),
     (["-batch"], true), (["-rcvbuf"], true), (["-V", "-Version"], false), (["-h", "-help"], false),
   ]
 }
