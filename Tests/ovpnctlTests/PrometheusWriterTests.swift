@@ -99,6 +99,17 @@ struct MetricsRendererTests {
     }
   }
 
+  @Test func statusFileNamesLabelThePeers() throws {
+    var s = Self.snapshot
+    s.name(from: try StatusFile.parse(StatusFixtures.sampleV2))
+    var w = PrometheusWriter()
+    MetricsRenderer.write(s, peers: true, into: &w)
+    let p1 = "{interface=\"tun0\",peer_id=\"1\",remote=\"192.0.2.1:1194\",vpn_ipv4=\"10.8.0.2\",vpn_ipv6=\"fd00::2\",common_name=\"bob\"}"
+    #expect(w.text.contains("ovpn_peer_vpn_rx_bytes_total\(p1) 1536\n"))
+    // Peer 9 is not in the file: its name is gone, not left from before.
+    #expect(!w.text.contains("common_name=\"c"))
+  }
+
   @Test func linkShowHasNoPeerFamilies() {
     var w = PrometheusWriter()
     MetricsRenderer.write(Self.snapshot, peers: false, into: &w)

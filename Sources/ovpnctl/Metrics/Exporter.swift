@@ -5,15 +5,17 @@ import Glibc
 /// The exporter's state between scrapes: the event subscription, the
 /// counters it feeds, and the interface names events are counted under.
 final class Exporter {
-  let feed: EventFeed
+  let feed: PeerEventStream
   private(set) var counters = EventCounters()
   private var names: [UInt32: String] = [:]
   private let options: Options
 
   init(_ ctx: Context) throws(CommandError) {
     options = ctx.options
-    feed = try EventFeed(receiveBuffer: ctx.options.receiveBuffer ?? 1 << 20)
-    feed.join(ctx.client)
+    feed = try kernel(.monitor) { () throws(NetlinkError) in
+      try PeerEventStream(codecs: [], receiveBuffer: ctx.options.receiveBuffer ?? 1 << 20)
+    }
+    join(ctx.client)
     for (link, _) in (try? ctx.ovpnLinks(nil, .monitor)) ?? [] { learn(link) }
   }
 
@@ -35,12 +37,29 @@ final class Exporter {
     return "ifindex:\(index)"
   }
 
+  /// Joins the families not joined yet: a module loaded after the start is
+  /// picked up at the next scrape.
+  private func join(_ client: DCOClient) {
+    for kind in OvpnKind.allCases {
+      guard let codec = try? client.codec(for: kind) else { continue }
+      _ = try? feed.join(codec)
+    }
+  }
+
+  /// Counts what has arrived, without waiting; at most 4096 datagrams, so a
+  /// flood of events cannot hold the endpoint.
   func readEvents() {
-    for n in feed.drain({ Terminal.err("Warning: skipped a notification: \($0).") }) {
-      switch n {
-      case .event(let e): counters.count(e, interface: name(e.ifindex))
-      case .lost: counters.countLost()
+    do throws(NetlinkError) {
+      try feed.drain(limit: 4096) { item in
+        switch item {
+        case .event(let e): counters.count(e, interface: name(e.ifindex))
+        case .lost: counters.countLost()
+        case .malformed(let error):
+          Terminal.err("Warning: skipped a notification: \(ErrorMessages.netlink(error, .monitor)).")
+        }
       }
+    } catch {
+      Terminal.err("Warning: reading events: \(ErrorMessages.netlink(error, .monitor)).")
     }
   }
 
@@ -68,7 +87,7 @@ final class Exporter {
   func scrape() -> [UInt8] {
     readEvents()
     let fresh = Context(options: options)
-    feed.join(fresh.client)
+    join(fresh.client)
     var w = PrometheusWriter()
     var ok = true
     do throws(CommandError) {

@@ -19,6 +19,15 @@ struct MetricsSnapshot {
   }
 
   var interfaces: [Interface] = []
+
+  /// Gives each peer the common name an OpenVPN status file lists for it.
+  mutating func name(from file: StatusFile) {
+    for i in interfaces.indices {
+      for j in interfaces[i].peers.indices {
+        interfaces[i].peers[j].commonName = file.commonName(of: interfaces[i].peers[j].peer)
+      }
+    }
+  }
 }
 
 /// Reads a snapshot. Interfaces that vanish while they are read are left

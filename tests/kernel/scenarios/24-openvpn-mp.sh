@@ -12,7 +12,8 @@
 #  - stats puts each client's pings on its own peer, exactly;
 #  - `status FILE` names the peers from the server's status file (version 2
 #    on legacy, 3 on upstream; the other version through the management
-#    interface); a missing or cut-short file is a clear error, exit 1;
+#    interface), in the Prometheus exposition too; a missing or cut-short
+#    file is a clear error, exit 1;
 #  - alice's address changes: the kernel follows it (peer-float in
 #    monitor -j on kernels that send one, the new remote in peer show);
 #  - bob disconnects: monitor -j reports peer-del with the kernel's reason
@@ -105,6 +106,12 @@ expect_json ovpnctl_in s -j stats dev tun0 status server.status
 expect_jq "$OUT" '[.[] | ."common-name"] | sort | join(",")' "alice,bob" "stats names"
 expect_ok ovpnctl_in s peer show dev tun0 id "${id[bob]}" status server.status
 expect_stdout_contains "common-name: bob"
+# The Prometheus exposition labels each client's counters with its name.
+expect_ok ovpnctl_in s -prometheus stats dev tun0 status server.status
+for c in alice bob; do
+	expect_match "$OUT" "ovpn_peer_vpn_rx_packets_total\{interface=\"tun0\",peer_id=\"${id[$c]}\",[^}]*common_name=\"$c\"\} [0-9]+" \
+		"the exposition names peer ${id[$c]} $c"
+done
 # The other status version, from the management interface.
 ovpn_status_via_mgmt s 7505 "$other" mgmt.status
 log "management 'status $other':"
