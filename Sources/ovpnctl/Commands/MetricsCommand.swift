@@ -27,13 +27,7 @@ enum MetricsCommand {
       throw .usage(error)
     }
     signal(SIGPIPE, SIG_IGN)
-    var mask = sigset_t()
-    sigemptyset(&mask)
-    sigaddset(&mask, SIGINT)
-    sigaddset(&mask, SIGTERM)
-    sigprocmask(SIG_BLOCK, &mask, nil)
-    let signals = signalfd(-1, &mask, Int32(SFD_CLOEXEC))
-    guard signals >= 0 else { throw .failure("signalfd: \(errnoDescription(cmnl_errno()))") }
+    let signals = try SignalFD.open()
     defer { close(signals) }
 
     let server = try HTTPServer(address: address, port: port)

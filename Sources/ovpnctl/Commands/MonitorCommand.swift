@@ -28,13 +28,7 @@ enum MonitorCommand {
       try PeerEventStream(codecs: codecs, receiveBuffer: ctx.options.receiveBuffer)
     }
 
-    var mask = sigset_t()
-    sigemptyset(&mask)
-    sigaddset(&mask, SIGINT)
-    sigaddset(&mask, SIGTERM)
-    sigprocmask(SIG_BLOCK, &mask, nil)
-    let signals = signalfd(-1, &mask, Int32(SFD_CLOEXEC))
-    guard signals >= 0 else { throw .failure("signalfd: \(errnoDescription(cmnl_errno()))") }
+    let signals = try SignalFD.open()
     defer { close(signals) }
 
     // Names are known up front: a deleted interface's last events arrive

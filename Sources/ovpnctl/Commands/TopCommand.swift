@@ -22,12 +22,7 @@ enum TopCommand {
     }
     if let dev { _ = try ctx.ovpnLink(dev, .peerGet(dev: dev, id: nil)) }
 
-    var mask = sigset_t()
-    sigemptyset(&mask)
-    for s in [SIGINT, SIGTERM, SIGWINCH] { sigaddset(&mask, s) }
-    sigprocmask(SIG_BLOCK, &mask, nil)
-    let signals = signalfd(-1, &mask, Int32(SFD_CLOEXEC))
-    guard signals >= 0 else { throw .failure("signalfd: \(errnoDescription(cmnl_errno()))") }
+    let signals = try SignalFD.open([SIGINT, SIGTERM, SIGWINCH])
     defer { close(signals) }
 
     let screen = isatty(1) == 1 ? TerminalScreen() : nil

@@ -3,14 +3,15 @@
 # requires: ovpnctl curl
 # timeout: 1800
 #
-# A benchmark, run by scripts/bench-metrics as a guest scenario; it prints
-# figures (lines starting "BENCH") and asserts nothing about time.
+# A benchmark, not a test (scripts/bench-metrics runs it; tests/kernel/run
+# never plans it): it prints figures (lines starting "BENCH") and asserts
+# nothing about time.
 # On one MP interface with PEERS peers (one UDP socket that a background
 # shell owns, as in 22-monitor-overflow): the wall time of `-j stats`,
 # `-prometheus stats` and a scrape of `metrics serve` (median of RUNS),
 # the exporter's resident memory over SCRAPES scrapes, and the CPU time
 # `top` uses over 10 s.
-# shellcheck source=SCRIPTDIR/../lib.sh
+# shellcheck source=SCRIPTDIR/../kernel/lib.sh
 source "$TESTS_DIR/lib.sh"
 source "$TESTS_DIR/tunnel.sh"
 require_ovpnctl
