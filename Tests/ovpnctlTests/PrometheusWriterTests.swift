@@ -110,6 +110,29 @@ struct MetricsRendererTests {
     #expect(!w.text.contains("common_name=\"c"))
   }
 
+  @Test func chunkedWriterWritesTheSameBytes() {
+    var rows: [MetricsSnapshot.PeerRow] = []
+    for i in 0..<2000 {
+      var p = Fixture.fullPeer
+      p.id = UInt32(i)
+      rows.append(.init(peer: p))
+    }
+    let s = MetricsSnapshot(interfaces: [.init(link: Fixture.tun0, peers: rows, peerCount: rows.count)])
+    var whole = PrometheusWriter()
+    MetricsRenderer.write(s, peers: true, into: &whole)
+    var out: [UInt8] = []
+    var flushes = 0
+    var chunked = PrometheusWriter(chunk: 4096) { b in
+      out += b
+      flushes += 1
+    }
+    MetricsRenderer.write(s, peers: true, into: &chunked)
+    #expect(chunked.bytes.count < 4096 + 512)
+    chunked.flush()
+    #expect(flushes > whole.bytes.count / 8192)
+    #expect(out == whole.bytes)
+  }
+
   @Test func linkShowHasNoPeerFamilies() {
     var w = PrometheusWriter()
     MetricsRenderer.write(Self.snapshot, peers: false, into: &w)

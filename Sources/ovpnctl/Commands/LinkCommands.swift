@@ -45,7 +45,7 @@ enum LinkCommands {
   static func show(_ args: Arguments, _ ctx: Context) throws(CommandError) {
     if ctx.options.prometheus {
       let snapshot = try MetricsCollector.collect(dev: args.positional, peer: nil, withPeers: false, ctx)
-      var w = PrometheusWriter()
+      var w = PrometheusWriter.stdout()
       MetricsRenderer.write(snapshot, peers: false, into: &w)
       MetricsRenderer.output(w)
       return

@@ -9,7 +9,7 @@ enum StatsCommand {
     if ctx.options.prometheus {
       var snapshot = try MetricsCollector.collect(dev: args.string("dev"), peer: id, withPeers: true, ctx)
       if let status { snapshot.name(from: status) }
-      var w = PrometheusWriter()
+      var w = PrometheusWriter.stdout()
       MetricsRenderer.write(snapshot, peers: true, into: &w)
       MetricsRenderer.output(w)
       return

@@ -106,7 +106,7 @@ enum MetricsRenderer {
     for i in names { w.sample(.init([("interface", i)]), e.peerFloat[i] ?? 0) }
   }
 
-  /// Writes an exposition to standard output as it is.
+  /// Writes an exposition (or what a stdout writer has left) to standard output.
   static func output(_ w: PrometheusWriter) {
     w.bytes.withUnsafeBufferPointer { b in _ = fwrite(b.baseAddress, 1, b.count, cmnl_stdout()) }
     Terminal.flush()

@@ -1,3 +1,6 @@
+import CMnl
+import Glibc
+
 /// The Prometheus text exposition format (version 0.0.4), written into a
 /// byte buffer: one `# HELP` and `# TYPE` line per metric family, then its
 /// samples, all of a family's samples together. Names are checked against
@@ -34,8 +37,36 @@ struct PrometheusWriter {
   private(set) var bytes: [UInt8] = []
   private var current: [UInt8] = []
   private var written: Set<String> = []
+  /// With a sink, every `flushAt` bytes go to it at once, so an exposition
+  /// of thousands of peers never sits in memory whole.
+  private let flushAt: Int
+  private let sink: ((UnsafeBufferPointer<UInt8>) -> Void)?
 
-  init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+  init(capacity: Int = 0) {
+    flushAt = Int.max
+    sink = nil
+    bytes.reserveCapacity(capacity)
+  }
+
+  /// A writer that hands its bytes to `sink` in chunks of about `chunk`;
+  /// what is left at the end is in `bytes` (or goes with `flush`).
+  init(chunk: Int, sink: @escaping (UnsafeBufferPointer<UInt8>) -> Void) {
+    flushAt = chunk
+    self.sink = sink
+    bytes.reserveCapacity(chunk + 4096)
+  }
+
+  /// A writer for standard output, flushing every 64 KiB.
+  static func stdout() -> PrometheusWriter {
+    PrometheusWriter(chunk: 65536) { _ = fwrite($0.baseAddress, 1, $0.count, cmnl_stdout()) }
+  }
+
+  /// Hands what is buffered to the sink (a writer with a sink only).
+  mutating func flush() {
+    guard let sink else { return }
+    bytes.withUnsafeBufferPointer(sink)
+    bytes.removeAll(keepingCapacity: true)
+  }
 
   /// `[a-zA-Z_:][a-zA-Z0-9_:]*`
   static func isValidMetricName(_ name: String) -> Bool {
@@ -113,6 +144,7 @@ struct PrometheusWriter {
     bytes.append(UInt8(ascii: " "))
     Self.appendDecimal(value, to: &bytes)
     bytes.append(UInt8(ascii: "\n"))
+    if bytes.count >= flushAt { flush() }
   }
 
   /// Decimal digits without going through String.
