@@ -219,3 +219,15 @@ private func runBatch(_ text: String, force: Bool, failing: UInt32? = nil) -> (P
   let status = Batch.run(file: file, context: ctx)
   return (k, status)
 }
+
+@Suite struct BatchWindowSizeTests {
+  @Test func aFullWindowIsDrainedBeforeTheNextLine() throws {
+    var text = ""
+    for i in 1...100 { text += "key swap dev tun0 peer \(i)\n" }
+    let (k, status) = runBatch(text, force: true, failing: 50)
+    #expect(status == 2)
+    let firstRead = k.log.firstIndex(of: "r1")
+    #expect(firstRead == BatchWindow.capacity)
+    #expect(k.log.count == 200)
+  }
+}
