@@ -192,3 +192,43 @@ static inline int cmnl_window_size(int fd, unsigned short *rows, unsigned short 
   *cols = w.ws_col;
   return 0;
 }
+
+/* recvmmsg(2) on a netlink socket, through syscall(2) (its struct and flag
+ * are GNU extensions; the layout below is the kernel's struct mmsghdr).
+ * Receives up to `max` (<= 64) datagrams, the i-th into base + i * slot,
+ * blocking only for the first (MSG_WAITFORONE); lengths[i] gets each size.
+ * Like libmnl's receive it refuses what the kernel did not send (ESRCH)
+ * and truncated datagrams (ENOSPC). Returns the count, or -1 with errno. */
+struct cmnl_mmsghdr { struct msghdr hdr; unsigned int len; };
+static inline int cmnl_netlink_recv_many(int fd, void *base, size_t slot, unsigned int max,
+                                         size_t *lengths) {
+  struct cmnl_mmsghdr v[64];
+  struct iovec iov[64];
+  struct sockaddr_nl from[64];
+  if (max > 64)
+    max = 64;
+  memset(v, 0, sizeof(v[0]) * max);
+  for (unsigned int i = 0; i < max; i++) {
+    iov[i].iov_base = (char *)base + (size_t)i * slot;
+    iov[i].iov_len = slot;
+    v[i].hdr.msg_iov = &iov[i];
+    v[i].hdr.msg_iovlen = 1;
+    v[i].hdr.msg_name = &from[i];
+    v[i].hdr.msg_namelen = sizeof(from[i]);
+  }
+  long n = syscall(SYS_recvmmsg, fd, v, max, 0x10000 /* MSG_WAITFORONE */, (void *)0);
+  if (n < 0)
+    return -1;
+  for (long i = 0; i < n; i++) {
+    if (v[i].hdr.msg_namelen != sizeof(struct sockaddr_nl) || from[i].nl_pid != 0) {
+      errno = ESRCH;
+      return -1;
+    }
+    if (v[i].hdr.msg_flags & MSG_TRUNC) {
+      errno = ENOSPC;
+      return -1;
+    }
+    lengths[i] = v[i].len;
+  }
+  return (int)n;
+}

@@ -2,70 +2,145 @@ import CMnl
 import DCONetlink
 import Glibc
 
-/// `-batch FILE`: one command per line over one netlink socket. Blank lines
-/// and `#` comments are skipped; the first failure stops the run (unless
-/// -force) with `Command failed FILE:LINE`.
+/// `-batch FILE`: one command per line over one set of netlink sockets.
+/// Blank lines and `#` comments are skipped; the first failure stops the
+/// run (unless -force) with `Command failed FILE:LINE`. Consecutive lines
+/// that BatchWindow admits send their requests back to back and have their
+/// replies read together; the window is drained before any other line,
+/// when full, before a second line for the same peer, before waiting for
+/// input, and at the end.
 enum Batch {
   static func run(file: String, context: Context) -> Int32 {
-    let stream: UnsafeMutablePointer<FILE>?
-    if file == "-" { stream = cmnl_stdin() } else { stream = fopen(file, "r") }
-    guard let stream else {
+    guard let input = BatchInput(path: file) else {
       Terminal.err(
         ErrorMessages.sentence("cannot open batch file \"\(file)\": \(errnoDescription(cmnl_errno()))"))
       return 1
     }
-    defer { if file != "-" { fclose(stream) } }
+    var window: BatchWindow?
     var status: Int32 = 0
     var lineNumber = 0
-    var line: UnsafeMutablePointer<CChar>?
-    var capacity = 0
-    defer { free(line) }
-    while getline(&line, &capacity, stream) >= 0 {
+
+    /// Drains the window and reports; false when the run must stop.
+    func drain() -> Bool {
+      guard let w = window, !w.isEmpty else { return true }
+      var stop = false
+      for report in w.drain() {
+        switch report {
+        case .failed(let line, let text, let s):
+          Terminal.err(text)
+          Terminal.err("Command failed \(file):\(line)")
+          status = s
+          if !context.options.force { stop = true }
+        case .notUndone(let line, let text):
+          Terminal.err(ErrorMessages.sentence(
+            "\(file):\(line) ran before the failure above and could not be undone: \(text)"))
+        }
+      }
+      return !stop
+    }
+
+    while true {
+      if let w = window, !w.isEmpty, !input.ready, !drain() { return status }
+      guard let text = input.next() else { break }
       lineNumber += 1
-      guard let line else { break }
-      let words = split(String(cString: line))
+      let words = split(text)
       if words.isEmpty { continue }
-      let rc = Main.runOne(words, context)
+      let joins = admit(words, context)
+      if let w = window, !w.isEmpty, joins == nil || w.isFull || w.holds(joins!.key) {
+        guard drain() else { return status }
+      }
+      if joins != nil, window == nil {
+        do throws(NetlinkError) {
+          window = BatchWindow(session: try context.client.pipelineGenl(), force: context.options.force)
+        } catch {}
+      }
+      context.window = joins != nil ? window : nil
+      window?.line = lineNumber
+      let rc: Int32
+      do throws(CommandError) {
+        if let joins, context.window != nil {
+          try Dispatch.handler(joins.spec)(joins.args, context)
+        } else {
+          try Dispatch.run(words, context)
+        }
+        Terminal.flush()
+        rc = 0
+      } catch {
+        context.window = nil
+        // Earlier lines first: their failures come before this one's.
+        guard drain() else { return status }
+        Terminal.err(ErrorMessages.describe(error))
+        rc = error.exitStatus
+      }
+      context.window = nil
       if rc != 0 {
         Terminal.err("Command failed \(file):\(lineNumber)")
         status = rc
         if !context.options.force { return rc }
       }
     }
+    _ = drain()
     return status
   }
 
-  /// Splits a line into words: whitespace separates, `#` starts a comment,
-  /// single or double quotes group.
-  static func split(_ line: String) -> [String] {
-    var words: [String] = []
-    var current = ""
-    var quote: Unicode.Scalar?
-    var inWord = false
-    for ch in line.unicodeScalars {
-      if let q = quote {
-        if ch == q { quote = nil } else { current.unicodeScalars.append(ch) }
-        continue
-      }
-      switch ch {
-      case "#":
-        if inWord { words.append(current) }
-        return words
-      case "\"", "'":
-        quote = ch
-        inWord = true
-      case " ", "\t", "\n", "\r":
-        if inWord {
-          words.append(current)
-          current = ""
-          inWord = false
-        }
-      default:
-        current.unicodeScalars.append(ch)
-        inWord = true
-      }
+  /// A line that can join a batch window: its parsed command and the peer
+  /// it occupies there. nil for every other line (BatchWindow.admits), and
+  /// for lines that do not parse (they then fail the usual way). Help
+  /// requests never join: they print at once.
+  static func admit(_ words: [String], _ context: Context)
+    -> (key: BatchWindow.Key, spec: CommandSpec, args: Arguments)?
+  {
+    guard words.count > 2, !words.contains("help") else { return nil }
+    guard let object = Grammar.object(words[0]), let spec = object.command(words[1]) else { return nil }
+    guard let args = try? Arguments(Array(words.dropFirst(2)), spec: spec) else { return nil }
+    guard let dev = args.string("dev") else { return nil }
+    guard let peer = try? args.peerID(spec.object == "key" ? "peer" : "id") else { return nil }
+    var link: Link?
+    if spec.object == "peer" && spec.verb == "add" {
+      // Transports that block (TCP connect, listen) run on their own.
+      guard !args.has("proto"), !args.has("listen") else { return nil }
+      link = try? context.ovpnLink(dev, .other).0
     }
-    if inWord { words.append(current) }
-    return words
+    guard BatchWindow.admits(object: spec.object, verb: spec.verb, link: link, force: context.options.force)
+    else { return nil }
+    return (BatchWindow.Key(dev: dev, peer: peer), spec, args)
+  }
+
+  /// Splits a line into words: whitespace separates, `#` starts a comment,
+  /// single or double quotes group. Works on the UTF-8 bytes: every byte it
+  /// looks for is ASCII, which never occurs inside a multi-byte character.
+  static func split(_ line: String) -> [String] {
+    var line = line
+    return line.withUTF8 { bytes in
+      var words: [String] = []
+      var current: [UInt8] = []
+      var quote: UInt8 = 0
+      var inWord = false
+      for ch in bytes {
+        if quote != 0 {
+          if ch == quote { quote = 0 } else { current.append(ch) }
+          continue
+        }
+        switch ch {
+        case UInt8(ascii: "#"):
+          if inWord { words.append(String(decoding: current, as: UTF8.self)) }
+          return words
+        case UInt8(ascii: "\""), UInt8(ascii: "'"):
+          quote = ch
+          inWord = true
+        case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
+          if inWord {
+            words.append(String(decoding: current, as: UTF8.self))
+            current.removeAll(keepingCapacity: true)
+            inWord = false
+          }
+        default:
+          current.append(ch)
+          inWord = true
+        }
+      }
+      if inWord { words.append(String(decoding: current, as: UTF8.self)) }
+      return words
+    }
   }
 }

@@ -1,7 +1,9 @@
 import CMnl
 
 /// Request/response over one transport: numbers requests, follows replies
-/// across datagrams, and restarts interrupted dumps.
+/// across datagrams, and restarts interrupted dumps. Requests can also be
+/// pipelined: `submit` sends without waiting, `nextAck` reads the replies
+/// later, oldest first, each checked against its own sequence number.
 public final class NetlinkSession {
   public let transport: NetlinkTransport
   private var nextSequence: UInt32
@@ -11,6 +13,21 @@ public final class NetlinkSession {
   private var used = 0
   /// How often an interrupted dump is restarted before giving up.
   public var dumpRetries = 8
+  /// Sequence numbers of submitted requests whose replies are unread, oldest first.
+  private var pending: [UInt32] = []
+  private var pendingHead = 0
+  /// Datagrams received ahead for `nextAck`: slots of `ackSlot` bytes.
+  private var acks: UnsafeMutableRawBufferPointer?
+  private var ackLengths: [Int] = []
+  private var ackNext = 0
+  private var acksUsed = 0
+
+  /// Replies read with one receive while draining a pipeline (and so at
+  /// most that many requests are worth keeping in flight).
+  public static let ackBatch = 64
+  /// Room for one reply to a pipelined request: an ACK, or an error with
+  /// its extack and the echoed request.
+  public static let ackSlot = 4096
 
   /// Large enough for any dump datagram the kernel builds (it caps them at 32 KiB).
   public static let receiveBufferSize = 32768
@@ -26,6 +43,88 @@ public final class NetlinkSession {
   deinit {
     cmnl_explicit_bzero(buffer.baseAddress, used)
     buffer.deallocate()
+    if let acks {
+      // Error replies may echo key requests.
+      cmnl_explicit_bzero(acks.baseAddress, acksUsed)
+      acks.deallocate()
+    }
+  }
+
+  /// How many submitted requests still await `nextAck`.
+  public var pendingCount: Int { pending.count - pendingHead }
+
+  /// Sends `message` now, without waiting for its reply; returns its
+  /// sequence number. The kernel acts on it before this returns (generic
+  /// netlink runs requests in the sender's send call, in order), so only
+  /// the reading of the reply is deferred.
+  @discardableResult
+  public func submit(_ message: NetlinkMessage) throws(NetlinkError) -> UInt32 {
+    let seq = number(message)
+    try message.withBytes { (bytes) throws(NetlinkError) in try transport.send(bytes) }
+    if pendingHead == pending.count {
+      pending.removeAll(keepingCapacity: true)
+      pendingHead = 0
+    }
+    pending.append(seq)
+    return seq
+  }
+
+  /// Reads the reply to the oldest submitted request: nil for an ACK, the
+  /// kernel's error otherwise. The reply must carry that request's sequence
+  /// number and this socket's port id, as in `perform`; data replies are
+  /// ignored. It throws only when the replies cannot be read on (a system
+  /// error, a malformed reply); the requests still pending are then
+  /// abandoned, and `pendingCount` is 0.
+  public func nextAck() throws(NetlinkError) -> NetlinkError? {
+    guard pendingHead < pending.count else { preconditionFailure("nextAck without a pending request") }
+    let seq = pending[pendingHead]
+    pendingHead += 1
+    var reader = ReplyReader(sequence: seq, portID: transport.portID)
+    do throws(NetlinkError) {
+      while !reader.finished {
+        let datagram = try nextDatagram()
+        _ = try reader.consume(datagram) { (_) throws(NetlinkError) in }
+      }
+      return nil
+    } catch .kernel(let e, let ack) {
+      return .kernel(errno: e, extack: ack)
+    } catch {
+      pending.removeAll()
+      pendingHead = 0
+      ackLengths = []
+      ackNext = 0
+      throw error
+    }
+  }
+
+  /// The next received datagram for `nextAck`, receiving as many as are
+  /// queued (up to what is pending) when none is left.
+  private func nextDatagram() throws(NetlinkError) -> UnsafeRawBufferPointer {
+    let slab: UnsafeMutableRawBufferPointer
+    if let acks { slab = acks } else {
+      slab = .allocate(byteCount: Self.ackBatch * Self.ackSlot, alignment: 8)
+      acks = slab
+    }
+    if ackNext == ackLengths.count {
+      let want = max(1, min(Self.ackBatch, pending.count - pendingHead + 1))
+      ackLengths = try transport.receive(many: want, into: slab, slot: Self.ackSlot)
+      ackNext = 0
+      guard !ackLengths.isEmpty else { throw .malformed("no datagram received") }
+      acksUsed = max(acksUsed, (ackLengths.count - 1) * Self.ackSlot + ackLengths.last!)
+    }
+    let i = ackNext
+    ackNext += 1
+    let n = ackLengths[i]
+    guard n > 0 else { throw .malformed("empty datagram") }
+    guard n <= Self.ackSlot else { throw .malformed("datagram of \(n) bytes truncated to \(Self.ackSlot)") }
+    return UnsafeRawBufferPointer(rebasing: slab[i * Self.ackSlot..<i * Self.ackSlot + n])
+  }
+
+  private func number(_ message: NetlinkMessage) -> UInt32 {
+    if nextSequence == 0 { nextSequence = 1 }
+    message.sequence = nextSequence
+    nextSequence &+= 1
+    return message.sequence
   }
 
   /// Sends `message` and collects what `decode` makes of each data reply.
@@ -66,9 +165,11 @@ public final class NetlinkSession {
   private func once(
     _ message: NetlinkMessage, _ body: (ReceivedMessage) throws(NetlinkError) -> Void
   ) throws(NetlinkError) {
-    if nextSequence == 0 { nextSequence = 1 }
-    message.sequence = nextSequence
-    nextSequence &+= 1
+    // Replies are read in order: a pipeline must be drained first.
+    precondition(pendingCount == 0, "request while a pipeline is pending")
+    ackLengths = []
+    ackNext = 0
+    _ = number(message)
     try message.withBytes { (bytes) throws(NetlinkError) in try transport.send(bytes) }
     var reader = ReplyReader(sequence: message.sequence, portID: transport.portID)
     var failure: NetlinkError?

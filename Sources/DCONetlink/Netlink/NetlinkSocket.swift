@@ -49,6 +49,27 @@ public final class NetlinkSocket: NetlinkTransport {
     }
   }
 
+  /// Up to `max` (at most 64) datagrams with one recvmmsg(2), blocking only
+  /// for the first; the same checks as `receive`.
+  public func receive(many max: Int, into buffer: UnsafeMutableRawBufferPointer, slot: Int)
+    throws(NetlinkError) -> [Int]
+  {
+    let count = Swift.min(max, 64, buffer.count / slot)
+    precondition(count >= 1)
+    var lengths = [Int](repeating: 0, count: count)
+    while true {
+      let n = lengths.withUnsafeMutableBufferPointer {
+        cmnl_netlink_recv_many(fileDescriptor, buffer.baseAddress, slot, UInt32(count), $0.baseAddress)
+      }
+      if n > 0 { return Array(lengths[0..<Int(n)]) }
+      let e = cmnl_errno()
+      if n < 0 && e == EINTR { continue }
+      if n < 0 && e == ESRCH { throw .malformed("datagram from a sender other than the kernel") }
+      if n < 0 && e == ENOSPC { throw .malformed("datagram larger than \(slot) bytes truncated") }
+      throw .system(operation: "recvmmsg", errno: n < 0 ? e : EIO)
+    }
+  }
+
   /// Receives one datagram if one is queued; nil when none is. Like
   /// `receive`, it accepts only the kernel as sender and refuses truncation.
   /// ENOBUFS (notifications lost) surfaces as `.system(errno: ENOBUFS)`.

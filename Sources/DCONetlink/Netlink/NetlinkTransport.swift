@@ -6,4 +6,18 @@ public protocol NetlinkTransport: AnyObject {
   func send(_ message: UnsafeRawBufferPointer) throws(NetlinkError)
   /// Receives one datagram into `buffer`; returns its length.
   func receive(into buffer: UnsafeMutableRawBufferPointer) throws(NetlinkError) -> Int
+  /// Receives at least one and at most `max` datagrams, the i-th into
+  /// `buffer` at offset i × `slot`; returns their lengths. Blocks only
+  /// until the first arrives.
+  func receive(many max: Int, into buffer: UnsafeMutableRawBufferPointer, slot: Int)
+    throws(NetlinkError) -> [Int]
+}
+
+extension NetlinkTransport {
+  /// One datagram at a time, for transports that can do no better.
+  public func receive(many max: Int, into buffer: UnsafeMutableRawBufferPointer, slot: Int)
+    throws(NetlinkError) -> [Int]
+  {
+    [try receive(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<slot]))]
+  }
 }

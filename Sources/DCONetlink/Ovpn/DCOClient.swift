@@ -6,6 +6,7 @@ import CMnl
 public final class DCOClient {
   private var genlSession: NetlinkSession?
   private var rtnlSession: NetlinkSession?
+  private var pipelineSession: NetlinkSession?
   private var families: [String: GenlFamily] = [:]
   private var missingFamilies: Set<String> = []
   private var codecs: [OvpnKind: any OvpnCodec] = [:]
@@ -13,15 +14,25 @@ public final class DCOClient {
   public init() {}
 
   /// For tests: fixed transports instead of kernel sockets.
-  public init(genl: NetlinkTransport?, rtnl: NetlinkTransport?) {
+  public init(genl: NetlinkTransport?, rtnl: NetlinkTransport?, pipeline: NetlinkTransport? = nil) {
     genlSession = genl.map { NetlinkSession(transport: $0, firstSequence: 1) }
     rtnlSession = rtnl.map { NetlinkSession(transport: $0, firstSequence: 1) }
+    pipelineSession = pipeline.map { NetlinkSession(transport: $0, firstSequence: 1) }
   }
 
   public func genl() throws(NetlinkError) -> NetlinkSession {
     if let s = genlSession { return s }
     let s = NetlinkSession(transport: try NetlinkSocket(bus: NETLINK_GENERIC))
     genlSession = s
+    return s
+  }
+
+  /// A second generic netlink socket for pipelined requests (a batch
+  /// window), so that lookups on the first never meet their replies.
+  public func pipelineGenl() throws(NetlinkError) -> NetlinkSession {
+    if let s = pipelineSession { return s }
+    let s = NetlinkSession(transport: try NetlinkSocket(bus: NETLINK_GENERIC))
+    pipelineSession = s
     return s
   }
 

@@ -48,6 +48,11 @@ enum KeyCommands {
     }
     let op = Operation.keyAdd(dev: dev, peer: key.peerID)
     let (link, codec) = try ctx.ovpnLink(dev, op)
+    if let window = ctx.window {
+      return try window.submit(op, link, codec, peer: key.peerID) { () throws(NetlinkError) in
+        try codec.newKey(ifindex: UInt32(link.index), key)
+      }
+    }
     try kernel(op) { () throws(NetlinkError) in try ctx.client.addKey(link, codec: codec, key) }
   }
 
@@ -62,6 +67,11 @@ enum KeyCommands {
     }
     let op = Operation.keySwap(dev: dev, peer: peer)
     let (link, codec) = try ctx.ovpnLink(dev, op)
+    if let window = ctx.window {
+      return try window.submit(op, link, codec, peer: peer) { () throws(NetlinkError) in
+        try codec.swapKeys(ifindex: UInt32(link.index), peerID: peer)
+      }
+    }
     try kernel(op) { () throws(NetlinkError) in try ctx.client.swapKeys(link, codec: codec, peerID: peer) }
   }
 
@@ -79,6 +89,11 @@ enum KeyCommands {
     }
     let op = Operation.keyDel(dev: dev, peer: peer)
     let (link, codec) = try ctx.ovpnLink(dev, op)
+    if let window = ctx.window {
+      return try window.submit(op, link, codec, peer: peer) { () throws(NetlinkError) in
+        try codec.deleteKey(ifindex: UInt32(link.index), peerID: peer, slot: s)
+      }
+    }
     try kernel(op) { () throws(NetlinkError) in
       try ctx.client.deleteKey(link, codec: codec, peerID: peer, slot: s)
     }

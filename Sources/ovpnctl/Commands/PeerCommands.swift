@@ -107,11 +107,13 @@ enum PeerCommands {
     switch request.transport {
     case .descriptor(let fd):
       config.socket = fd
+      if let window = ctx.window { return try window.addPeer(op, link, codec, config, record: nil) }
       try kernel(op) { () throws(NetlinkError) in try ctx.client.addPeer(link, codec: codec, config) }
     case .udp(let local):
       // The keeper owns the port's one socket; this command borrows it.
       let keeper = try ctx.keeper(link)
       config.socket = try keeper.udpSocket(local)
+      if let window = ctx.window { return try window.addPeer(op, link, codec, config, record: (keeper, local)) }
       try kernel(op) { () throws(NetlinkError) in try ctx.client.addPeer(link, codec: codec, config) }
       try rollingBack(link, codec, config.id, ctx) { () throws(CommandError) in
         try keeper.attach(config.id, to: local)
@@ -210,6 +212,11 @@ enum PeerCommands {
       }
     }
     try checkTxID(config.txID, codec, ctx, op)
+    if let window = ctx.window {
+      return try window.submit(op, link, codec, peer: config.id) { () throws(NetlinkError) in
+        try codec.setPeer(ifindex: UInt32(link.index), config)
+      }
+    }
     try kernel(op) { () throws(NetlinkError) in try ctx.client.setPeer(link, codec: codec, config) }
   }
 
@@ -224,6 +231,11 @@ enum PeerCommands {
     }
     let op = Operation.peerDel(dev: dev, id: id)
     let (link, codec) = try ctx.ovpnLink(dev, op)
+    if let window = ctx.window {
+      return try window.submit(op, link, codec, peer: id) { () throws(NetlinkError) in
+        try codec.deletePeer(ifindex: UInt32(link.index), id: id)
+      }
+    }
     try kernel(op) { () throws(NetlinkError) in try ctx.client.deletePeer(link, codec: codec, id: id) }
   }
 

@@ -324,10 +324,22 @@ final class Keeper {
     "the socket keeper holds as many descriptors as it may (RLIMIT_NOFILE \(cmnl_nofile())); raise its hard limit"
   }
 
+  /// Serves the requests a client has queued: up to 64 per wake-up (a
+  /// batch window sends its records back to back), fewer once its replies
+  /// back up.
   func serve(_ fd: Int32, _ revents: Int16) {
     guard let c = clients[fd] else { return }
     if revents & Int16(POLLOUT) != 0, !flush(c) { return drop(c) }
     guard revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 else { return }
+    for _ in 0..<64 {
+      guard clients[fd] === c, c.outbox.isEmpty, serveOne(c) else { return }
+    }
+  }
+
+  /// Reads and answers one request; false when none was queued or the
+  /// client is gone.
+  func serveOne(_ c: Client) -> Bool {
+    let fd = c.fd
     var received = [Int32](repeating: -1, count: 8)
     var count: Int32 = 0
     var flags: Int32 = 0
@@ -335,10 +347,14 @@ final class Keeper {
       cmnl_recv_fds(fd, $0.baseAddress, KeeperProtocol.maxRequest, &received, 8, &count, &flags, 1)
     }
     if n < 0 {
-      if cmnl_errno() == EAGAIN || cmnl_errno() == EINTR { return }
-      return drop(c)
+      if cmnl_errno() == EAGAIN || cmnl_errno() == EINTR { return false }
+      drop(c)
+      return false
     }
-    guard n > 0 else { return drop(c) }  // the client hung up
+    guard n > 0 else {  // the client hung up
+      drop(c)
+      return false
+    }
     let fds = Array(received[0..<Int(count)])
     var reply: KeeperProtocol.Reply
     var attached: Int32 = -1
@@ -358,6 +374,7 @@ final class Keeper {
     }
     c.deadline = Clock.now() + Self.clientTimeout
     queue(c, reply, attached)
+    return true
   }
 
   /// Whether one more descriptor would exceed RLIMIT_NOFILE.

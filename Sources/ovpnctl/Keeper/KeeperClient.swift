@@ -21,6 +21,7 @@ final class KeeperClient {
   private var lastUse: Int64 = 0
   /// UDP sockets obtained from the keeper, by local endpoint.
   private var udpSockets: [Endpoint: Int32] = [:]
+  private var replyBuffer = [UInt8](repeating: 0, count: KeeperProtocol.maxReply)
 
   private init(link: Link, place: KeeperPlace) {
     self.link = link
@@ -202,29 +203,39 @@ final class KeeperClient {
     throws(CommandError) -> (KeeperProtocol.Reply, Int32)
   {
     let deadline = Clock.now() + Self.timeout
+    try send(request, passing: descriptor, deadline)
+    return try receiveReply(deadline)
+  }
+
+  private func send(_ request: KeeperProtocol.Request, passing descriptor: Int32 = -1, _ deadline: Int64)
+    throws(CommandError)
+  {
+    guard fd >= 0 else { throw lost(0) }
     let bytes = KeeperProtocol.encode(request)
     while true {
       let n = bytes.withUnsafeBytes { cmnl_send_fd(fd, descriptor, $0.baseAddress, $0.count) }
-      if n == bytes.count { break }
+      if n == bytes.count { return }
       let e = cmnl_errno()
       guard n < 0, e == EAGAIN || e == EINTR else { throw lost(e) }
       try wait(POLLOUT, deadline)
     }
-    return try receiveReply(deadline)
   }
 
-  /// Reads one reply message, with the descriptor it may carry.
+  /// Reads one reply message, with the descriptor it may carry. A reply
+  /// already queued (pipelined requests) is taken without a poll.
   private func receiveReply(_ deadline: Int64) throws(CommandError) -> (KeeperProtocol.Reply, Int32) {
-    var buf = [UInt8](repeating: 0, count: KeeperProtocol.maxReply)
     while true {
-      try wait(POLLIN, deadline)
+      guard fd >= 0 else { throw lost(0) }
       var fds: [Int32] = [-1, -1, -1, -1, -1, -1, -1, -1]
       var count: Int32 = 0
       var flags: Int32 = 0
-      let n = buf.withUnsafeMutableBytes {
+      let n = replyBuffer.withUnsafeMutableBytes {
         cmnl_recv_fds(fd, $0.baseAddress, $0.count, &fds, 8, &count, &flags, 1)
       }
-      if n < 0, cmnl_errno() == EAGAIN || cmnl_errno() == EINTR { continue }
+      if n < 0, cmnl_errno() == EAGAIN || cmnl_errno() == EINTR {
+        try wait(POLLIN, deadline)
+        continue
+      }
       let received = Array(fds[0..<Int(max(0, count))])
       guard n > 0 else {
         for d in received { close(d) }
@@ -234,7 +245,7 @@ final class KeeperClient {
         guard flags & Int32(MSG_TRUNC | MSG_CTRUNC) == 0 else {
           throw KeeperProtocol.Malformed("truncated reply")
         }
-        let reply = try KeeperProtocol.decodeReply(buf[0..<n])
+        let reply = try KeeperProtocol.decodeReply(replyBuffer[0..<n])
         guard received.count == (reply.carriesDescriptor ? 1 : 0) else {
           throw KeeperProtocol.Malformed("\(received.count) descriptors with the reply")
         }
@@ -305,6 +316,39 @@ final class KeeperClient {
   /// Records that peer `id` uses the UDP socket on `local`.
   func attach(_ id: UInt32, to local: Endpoint) throws(CommandError) {
     try expectOK(try exchange(.attach(local, peer: id)).0)
+  }
+
+  /// Records several peers at once (a batch window): the requests go back
+  /// to back, then the replies are read in order. One result per peer, nil
+  /// when recorded; once the connection fails, every later peer fails too.
+  func attach(_ peers: [(UInt32, Endpoint)]) -> [CommandError?] {
+    var results = [CommandError?](repeating: nil, count: peers.count)
+    var sent = 0
+    let deadline = Clock.now() + Self.timeout
+    var broken: CommandError?
+    for (id, local) in peers {
+      do throws(CommandError) {
+        try send(.attach(local, peer: id), deadline)
+        sent += 1
+      } catch {
+        broken = error
+        break
+      }
+    }
+    for i in 0..<sent {
+      do throws(CommandError) {
+        try expectOK(try receiveReply(deadline).0)
+      } catch {
+        results[i] = error
+        if fd < 0 {  // the connection is gone: no reply will come
+          broken = error
+          for j in i + 1..<sent { results[j] = error }
+          break
+        }
+      }
+    }
+    if let broken { for j in sent..<peers.count { results[j] = broken } }
+    return results
   }
 
   /// Hands the keeper the TCP socket of peer `id`.

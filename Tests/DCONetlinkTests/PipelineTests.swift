@@ -1,0 +1,114 @@
+// Pipelined requests on one session: submit sends at once, nextAck reads
+// the replies later, oldest first, each held to its own sequence number
+// and this socket's port id, as perform is.
+
+import Testing
+
+@testable import DCONetlink
+
+/// Hands out every queued datagram it can in one receive(many:), as
+/// recvmmsg does.
+final class ManyAtOnceTransport: NetlinkTransport {
+  let portID: UInt32 = K.port
+  private(set) var sent: [[UInt8]] = []
+  var queued: [[UInt8]] = []
+  private(set) var receives = 0
+  var responder: (([UInt8]) -> [[UInt8]])?
+
+  func send(_ message: UnsafeRawBufferPointer) throws(NetlinkError) {
+    let bytes = Array(message)
+    sent.append(bytes)
+    if let responder { queued += responder(bytes) }
+  }
+
+  func receive(into buffer: UnsafeMutableRawBufferPointer) throws(NetlinkError) -> Int {
+    Issue.record("single receive used")
+    throw .system(operation: "recvfrom", errno: 11)
+  }
+
+  func receive(many max: Int, into buffer: UnsafeMutableRawBufferPointer, slot: Int) throws(NetlinkError) -> [Int] {
+    receives += 1
+    guard !queued.isEmpty else { throw .system(operation: "recvmmsg (nothing queued)", errno: 11) }
+    var lengths: [Int] = []
+    while lengths.count < max, !queued.isEmpty {
+      let d = queued.removeFirst()
+      let at = lengths.count * slot
+      d.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: buffer[at..<at + d.count]).copyMemory(from: $0) }
+      lengths.append(d.count)
+    }
+    return lengths
+  }
+}
+
+private func request(_ id: UInt32) throws -> NetlinkMessage {
+  try upstream.deletePeer(ifindex: 3, id: id)
+}
+
+@Suite struct PipelineTests {
+  @Test func acksAreReadAfterAllRequestsAndMatchedInOrder() throws {
+    let t = ManyAtOnceTransport()
+    // Request 2 fails with extack text; the others are acknowledged.
+    t.responder = { r in
+      let seq = sequenceOf(r)
+      if seq == 11 { return [errorMessage(errno: K.ENOENT, seq: seq, tlvs: nla(K.extMsg, cstr("no such peer")))] }
+      return [ackMessage(seq: seq)]
+    }
+    let s = NetlinkSession(transport: t, firstSequence: 10)
+    var seqs: [UInt32] = []
+    for id in 1...3 as ClosedRange<UInt32> { seqs.append(try s.submit(try request(id))) }
+    #expect(seqs == [10, 11, 12])
+    #expect(t.sent.count == 3 && s.pendingCount == 3)
+    #expect(try s.nextAck() == nil)
+    let second = try s.nextAck()
+    guard case .kernel(let e, let ack)? = second else { Issue.record("no kernel error: \(String(describing: second))"); return }
+    #expect(e == K.ENOENT && ack.message == "no such peer")
+    #expect(try s.nextAck() == nil)
+    #expect(s.pendingCount == 0)
+    // All three replies came with one receive.
+    #expect(t.receives == 1)
+  }
+
+  @Test func aReplyWithAnotherSequenceIsMalformedAndAbandonsThePipeline() throws {
+    let t = ManyAtOnceTransport()
+    t.responder = { r in [ackMessage(seq: sequenceOf(r) + 1)] }
+    let s = NetlinkSession(transport: t, firstSequence: 5)
+    try s.submit(try request(1))
+    try s.submit(try request(2))
+    #expect(throws: NetlinkError.malformed("reply carries sequence 6, expected 5")) { try s.nextAck() }
+    #expect(s.pendingCount == 0)
+  }
+
+  @Test func aReplyToAnotherPortIsMalformed() throws {
+    let t = ManyAtOnceTransport()
+    t.responder = { r in [ackMessage(seq: sequenceOf(r), pid: K.port + 1)] }
+    let s = NetlinkSession(transport: t, firstSequence: 5)
+    try s.submit(try request(1))
+    #expect(throws: NetlinkError.malformed("reply addressed to port \(K.port + 1), expected \(K.port)")) {
+      try s.nextAck()
+    }
+  }
+
+  @Test func repliesComeOneAtATimeThroughAPlainTransport() throws {
+    let t = MockTransport()
+    t.responder = { r, _ in
+      sequenceOf(r) == 2 ? [errorMessage(errno: K.EEXIST, seq: 2)] : [ackMessage(seq: sequenceOf(r))]
+    }
+    let s = NetlinkSession(transport: t, firstSequence: 1)
+    for id in 1...3 as ClosedRange<UInt32> { try s.submit(try request(id)) }
+    #expect(try s.nextAck() == nil)
+    #expect(try s.nextAck() == .kernel(errno: K.EEXIST, extack: ExtAck()))
+    #expect(try s.nextAck() == nil)
+    // The socket is in step again: an ordinary request works.
+    try s.perform(try request(4))
+    #expect(t.sent.count == 4)
+  }
+
+  @Test func aSystemErrorAbandonsWhatIsPending() throws {
+    let t = ManyAtOnceTransport()  // answers nothing
+    let s = NetlinkSession(transport: t, firstSequence: 1)
+    try s.submit(try request(1))
+    try s.submit(try request(2))
+    #expect(throws: NetlinkError.system(operation: "recvmmsg (nothing queued)", errno: 11)) { try s.nextAck() }
+    #expect(s.pendingCount == 0)
+  }
+}

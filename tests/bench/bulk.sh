@@ -1,0 +1,198 @@
+#!/bin/bash
+# kernels: upstream
+# requires: ovpnctl
+# timeout: 2400
+#
+# A benchmark, not a test (scripts/bench --guest runs it; tests/kernel/run
+# never plans it): bulk configuration by `-batch` next to the kernel
+# selftests' C tool. For each N in /etc/bench-peers (default 2000 10000),
+# on a fresh MP interface each time:
+#   ovpnctl -batch of N `peer add` lines (remote, vpn-ip; UDP through the
+#     socket keeper), then N `key add` lines, without and with -force
+#     (which windows them too);
+#   the same for every /usr/bin/ovpnctl-* (scripts/bench --also BIN);
+#   ovpn-cli new_multi_peer on the same N peers, if /usr/bin/ovpn-cli is
+#     there (OVPN_CLI=... on the host), one request per peer as it does;
+# with wall time, lines per second, CPU time, and the system calls of a
+# second run under strace -c (the ovpnctl process only: the keeper is
+# another process, whose CPU time is shown apart).
+# It prints its figures after a "=== figures" line.
+# shellcheck source=SCRIPTDIR/../kernel/lib.sh
+source "$TESTS_DIR/lib.sh"
+require_ovpnctl
+
+# Every deleted peer is a kernel message; on the serial console of an
+# emulated guest tens of thousands of them take minutes. Keep them in the
+# ring buffer only.
+dmesg -n 1 2>/dev/null || true
+read -ra sizes </etc/bench-peers 2>/dev/null || sizes=(2000 10000)
+((${#sizes[@]})) || sizes=(2000 10000)
+others=()
+for b in /usr/bin/ovpnctl-*; do [[ -x $b ]] && others+=("$b"); done
+cli=''
+[[ -x /usr/bin/ovpn-cli ]] && cli=/usr/bin/ovpn-cli
+
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
+# cpu PID: user+system seconds of a process so far.
+cpu() { awk '{ printf "%.2f", ($14 + $15) / 100 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+keeper_of() { # IFINDEX: the pid of its socket keeper
+	local p
+	for p in /proc/[0-9]*; do
+		[[ $(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) == "ovpnctl-keeper $1 " ]] && { echo "${p#/proc/}"; return; }
+	done
+}
+strace_calls() { # FILE: total calls of strace -c
+	awk '$NF == "total" { print $4 }' "$1"
+}
+strace_top() { # FILE: the three most frequent calls, "name=count"
+	awk '$1 ~ /^[0-9.]+$/ && $NF != "total" { print $4, $NF }' "$1" | sort -rn | head -n 3 |
+		awk '{ printf "%s%s=%s", (NR > 1 ? " " : ""), $2, $1 }'
+}
+
+# peers N DEV: N peer add lines; ovpn-cli's file for the same peers.
+peers() {
+	awk -v n="$1" -v d="$2" 'BEGIN {
+		for (i = 1; i <= n; i++)
+			printf "peer add dev %s id %d remote 198.18.%d.%d:1194 vpn-ip 10.64.%d.%d\n",
+				d, i, int(i / 256) % 256, i % 256, int(i / 256) % 256, i % 256
+	}'
+}
+cli_peers() {
+	awk -v n="$1" 'BEGIN {
+		for (i = 1; i <= n; i++)
+			printf "%d %d 0.0.0.0 0 198.18.%d.%d 1194 10.64.%d.%d\n",
+				i, i, int(i / 256) % 256, i % 256, int(i / 256) % 256, i % 256
+	}'
+}
+keys() { # N DEV
+	awk -v n="$1" -v d="$2" 'BEGIN {
+		for (i = 1; i <= n; i++)
+			printf "key add dev %s peer %d slot primary key-id 1 cipher aes-256-gcm encrypt k1 decrypt k2\n", d, i
+	}'
+}
+
+(umask 077 && "$OVPNCTL" key generate cipher aes-256-gcm >k1 && "$OVPNCTL" key generate cipher aes-256-gcm >k2)
+rows=()
+row() { rows+=("$(printf '%s\t' "$@")"); }
+devs=0
+# fresh: a new MP interface; prints its name.
+fresh() {
+	devs=$((devs + 1))
+	local d=bulk$devs
+	"$OVPNCTL" link add "$d" type ovpn mode mp >/dev/null || fail "link add $d"
+	echo "$d"
+}
+gone() { "$OVPNCTL" link del "$1" >/dev/null || fail "link del $1"; }
+
+# ovpnctl_bulk BIN N: batch of N peer adds, then key adds, on fresh links.
+ovpnctl_bulk() {
+	local bin=$1 n=$2 name=${1##*/} d t0 t1 kp k0 force
+	d=$(fresh)
+	peers "$n" "$d" >add.batch
+	# The keeper is started by the first line; start it before the clock.
+	head -n1 add.batch >first.batch
+	"$bin" -batch first.batch || fail "$name: first peer add failed"
+	tail -n +2 add.batch >rest.batch
+	kp=$(keeper_of "$(cat "/sys/class/net/$d/ifindex")")
+	k0=$(cpu "$kp")
+	t0=$EPOCHREALTIME
+	/usr/bin/time -f '%U %S' -o usage.txt "$bin" -batch rest.batch || fail "$name: batch of $n peer adds failed"
+	t1=$EPOCHREALTIME
+	local s
+	s=$(secs "$t0" "$t1")
+	read -r u sy <usage.txt
+	got=$("$OVPNCTL" -j peer show dev "$d" | jq length)
+	expect_eq "$got" "$n" "$name: peers in $d"
+	row "$n" "$name" "peer add" "$s" "$(rate $((n - 1)) "$s")" "$u" "$sy" \
+		"$(awk -v a="$k0" -v b="$(cpu "$kp")" 'BEGIN { printf "%.2f", b - a }')"
+	for force in "" -force; do
+		keys "$n" "$d" >keys.batch
+		t0=$EPOCHREALTIME
+		/usr/bin/time -f '%U %S' -o usage.txt "$bin" $force -batch keys.batch || fail "$name: $n key adds failed"
+		t1=$EPOCHREALTIME
+		s=$(secs "$t0" "$t1")
+		read -r u sy <usage.txt
+		row "$n" "$name" "key add${force:+ $force}" "$s" "$(rate "$n" "$s")" "$u" "$sy" -
+	done
+	gone "$d"
+}
+
+# syscalls BIN N: strace -c of a batch of N peer adds and of N key adds (-force).
+syscalls() {
+	local bin=$1 n=$2 name=${1##*/} d
+	d=$(fresh)
+	peers "$n" "$d" >add.batch
+	head -n1 add.batch >first.batch
+	"$bin" -batch first.batch || fail "$name: first peer add failed"
+	tail -n +2 add.batch >rest.batch
+	strace -c -o st.txt "$bin" -batch rest.batch || fail "$name: strace batch failed"
+	notes+=("syscalls, $name, $((n - 1)) peer add lines: $(strace_calls st.txt) ($(strace_top st.txt))")
+	keys "$n" "$d" >keys.batch
+	strace -c -o st.txt "$bin" -batch keys.batch || fail "$name: strace key batch failed"
+	notes+=("syscalls, $name, $n key add lines: $(strace_calls st.txt) ($(strace_top st.txt))")
+	strace -c -o st.txt "$bin" -force -batch keys.batch || fail "$name: strace key batch failed"
+	notes+=("syscalls, $name, $n key add lines, -force: $(strace_calls st.txt) ($(strace_top st.txt))")
+	gone "$d"
+}
+
+# cli_bulk N: ovpn-cli new_multi_peer on the same N peers (it daemonizes to
+# keep its socket; the parent returns when all are added).
+cli_bulk() {
+	local n=$1 d t0 t1 s p
+	d=$(fresh)
+	cli_peers "$n" >peers.txt
+	t0=$EPOCHREALTIME
+	/usr/bin/time -f '%U %S' -o usage.txt "$cli" new_multi_peer "$d" 1195 SYMM peers.txt || fail "ovpn-cli new_multi_peer failed"
+	t1=$EPOCHREALTIME
+	s=$(secs "$t0" "$t1")
+	read -r u sy <usage.txt
+	got=$("$OVPNCTL" -j peer show dev "$d" | jq length)
+	expect_eq "$got" "$n" "ovpn-cli: peers in $d"
+	row "$n" ovpn-cli new_multi_peer "$s" "$(rate "$n" "$s")" "$u" "$sy" -
+	for p in /proc/[0-9]*; do
+		[[ $(cat "$p/comm" 2>/dev/null) == ovpn-cli ]] && kill "${p#/proc/}" 2>/dev/null
+	done
+	gone "$d"
+	if [[ $n == "${sizes[0]}" ]]; then
+		d=$(fresh)
+		strace -c -o st.txt "$cli" new_multi_peer "$d" 1195 SYMM peers.txt || fail "strace ovpn-cli failed"
+		notes+=("syscalls, ovpn-cli, $n new_multi_peer peers: $(strace_calls st.txt) ($(strace_top st.txt))")
+		for p in /proc/[0-9]*; do
+			[[ $(cat "$p/comm" 2>/dev/null) == ovpn-cli ]] && kill "${p#/proc/}" 2>/dev/null
+		done
+		gone "$d"
+	fi
+}
+
+notes=()
+for n in "${sizes[@]}"; do
+	for b in "$OVPNCTL" "${others[@]}"; do ovpnctl_bulk "$b" "$n"; done
+	[[ -z $cli ]] || cli_bulk "$n"
+done
+for b in "$OVPNCTL" "${others[@]}"; do syscalls "$b" "${sizes[0]}"; done
+
+echo "=== figures (bulk; upstream kernel $KERNEL_RELEASE, qemu tcg)"
+printf '%s\n' "${notes[@]}"
+printf '%s\n' "${rows[@]}" | awk -F'\t' '
+	BEGIN {
+		printf "%-7s %-22s %-16s %8s %8s %6s %6s %7s\n", "lines", "binary", "command", "seconds",
+			"lines/s", "user", "sys", "keeper"
+	}
+	{
+		printf "%-7s %-22s %-16s %8s %8s %6s %6s %7s\n", $1, $2, $3, $4, $5, $6, $7, $8
+		row[NR] = $0
+		if ($2 == "ovpn-cli") cli[$1] = $4
+		if ($3 == "peer add") add[$1 "/" $2] = $5
+	}
+	END {
+		for (i = 1; i <= NR; i++) {
+			split(row[i], f, "\t")
+			if (f[3] == "peer add" && cli[f[1]] > 0)
+				printf "ratio at %s lines: %s -batch peer add / ovpn-cli new_multi_peer = %.2f (goal: at most 1.0)\n",
+					f[1], f[2], f[4] / cli[f[1]]
+			if (f[3] ~ /^key add/ && add[f[1] "/" f[2]] > 0)
+				printf "at %s lines: %s %s %s lines/s vs peer add %s lines/s (goal: at least as fast)\n",
+					f[1], f[2], f[3], f[5], add[f[1] "/" f[2]]
+		}
+	}'
