@@ -39,7 +39,7 @@ final class BatchWindow {
     /// Keepalive, set once the peer exists (see DCOClient.addPeer).
     var keepalive: PeerConfig?
     /// The keeper that lent the UDP socket and must record the peer on it.
-    var record: (KeeperClient, Endpoint)?
+    var record: (KeeperClient, Endpoint, UInt32)?
   }
 
   struct Entry {
@@ -96,7 +96,7 @@ final class BatchWindow {
 
   /// A `peer add`: the new peer goes first, its keepalive after its reply.
   func addPeer(_ op: Operation, _ link: Link, _ codec: any OvpnCodec, _ config: PeerConfig,
-               record: (KeeperClient, Endpoint)?) throws(CommandError)
+               record: (KeeperClient, Endpoint, UInt32)?) throws(CommandError)
   {
     var new = config
     new.keepaliveInterval = nil
@@ -150,7 +150,8 @@ final class BatchWindow {
     for k in order {
       let indices = byKeeper[k]!
       let keeper = entries[indices[0]].followups!.record!.0
-      let results = keeper.attach(indices.map { (entries[$0].peer, entries[$0].followups!.record!.1) })
+      let results = keeper.attach(
+        indices.map { (entries[$0].peer, entries[$0].followups!.record!.1, entries[$0].followups!.record!.2) })
       for (i, r) in zip(indices, results) where r != nil {
         entries[i].error = r
         rollback.append(i)

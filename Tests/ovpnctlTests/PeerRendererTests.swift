@@ -43,7 +43,7 @@ import Testing
   @Test func ipv6PeerUsesTheIPv6Keys() throws {
     let p = try #require(try render([(Fixture.tun0, Fixture.v6Peer)])[0])
     #expect(p["remote-ipv6"] == .string("fe80::1"))
-    #expect(p["remote-ipv6-scope-id"] == .number("3"))
+    #expect(p["remote-ipv6-scope-id"] == .number("2147483635"))
     #expect(p["local-ipv6"] == .string("fe80::2"))
     #expect(p["vpn-ipv6"] == .string("fd00::3"))
     #expect(p["tx-id"] == .number("20"))
@@ -109,9 +109,10 @@ import Testing
 
         peer: 2
           tx-id: 20
-          remote: [fe80::1%3]:1194
+          remote: [fe80::1%2147483635]:1194
           local: [fe80::2]:1194
           vpn-ip: fd00::3
+          socket-netnsid: 1
           transfer: 0 B received, 0 B sent (0/0 packets)
           link: 0 B received, 0 B sent (0/0 packets)
 
@@ -155,7 +156,7 @@ import Testing
     let out = PeerRenderer.render([(Fixture.tun0, Fixture.v6Peer)], options(json: true))
     #expect(
       out
-        == #"[{"ifname":"tun0","ifindex":5,"id":2,"tx-id":20,"remote-ipv6":"fe80::1","remote-ipv6-scope-id":3,"#
+        == #"[{"ifname":"tun0","ifindex":5,"id":2,"tx-id":20,"remote-ipv6":"fe80::1","remote-ipv6-scope-id":2147483635,"#
         + #""remote-port":1194,"local-ipv6":"fe80::2","local-port":1194,"vpn-ipv6":"fd00::3","socket-netnsid":1,"#
         + #""vpn-rx-bytes":0,"vpn-tx-bytes":0,"vpn-rx-packets":0,"vpn-tx-packets":0,"link-rx-bytes":0,"#
         + #""link-tx-bytes":0,"link-rx-packets":0,"link-tx-packets":0}]"# + "\n")

@@ -113,7 +113,7 @@ public struct LegacyCodec: OvpnCodec {
         case R.linkTxBytes: p.stats.linkTxBytes = try a.uint()
         case R.linkRxPackets: p.stats.linkRxPackets = try a.uint()
         case R.linkTxPackets: p.stats.linkTxPackets = try a.uint()
-        default: break
+        default: p.unknownAttributes.append(UnknownAttribute(type: a.type, length: a.length))
         }
       }
       guard haveID else { throw .malformed("peer without PEER_ID") }

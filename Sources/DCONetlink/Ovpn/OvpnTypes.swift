@@ -76,6 +76,17 @@ public struct PeerStats: Equatable, Sendable {
   public init() {}
 }
 
+/// An attribute a decoder does not know (from a newer kernel): kept by
+/// number and size only, so that a dump never fails on it.
+public struct UnknownAttribute: Equatable, Sendable {
+  public var type: UInt16
+  public var length: Int
+  public init(type: UInt16, length: Int) {
+    self.type = type
+    self.length = length
+  }
+}
+
 /// A peer as the kernel reports it.
 public struct Peer: Equatable, Sendable {
   public var id: UInt32
@@ -89,6 +100,8 @@ public struct Peer: Equatable, Sendable {
   public var keepaliveTimeout: UInt32?
   public var socketNetnsID: Int32?
   public var stats = PeerStats()
+  /// Peer attributes this version does not know, in the order they came.
+  public var unknownAttributes: [UnknownAttribute] = []
 
   public init(id: UInt32) { self.id = id }
 }

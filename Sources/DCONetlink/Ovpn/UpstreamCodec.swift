@@ -129,7 +129,8 @@ public struct UpstreamCodec: OvpnCodec {
       case P.linkTxBytes: p.stats.linkTxBytes = try a.uint()
       case P.linkRxPackets: p.stats.linkRxPackets = try a.uint()
       case P.linkTxPackets: p.stats.linkTxPackets = try a.uint()
-      default: break
+      case P.delReason: break  // notifications only
+      default: p.unknownAttributes.append(UnknownAttribute(type: a.type, length: a.length))
       }
     }
     guard haveID else { throw .malformed("peer without ID") }

@@ -1,3 +1,4 @@
+import CMnl
 import DCONetlink
 
 /// The keywords of one command line, checked against its spec: every word
@@ -96,9 +97,23 @@ struct Arguments {
   func endpoint(_ key: String) throws(UsageError) -> Endpoint? {
     guard let text = string(key) else { return nil }
     guard let e = Endpoint(parsing: text) else {
+      if let why = Self.badZone(text) { throw .wrong(text, why) }
       throw .wrong(text, "expected ADDR:PORT, e.g. 192.0.2.1:1194 or [2001:db8::1]:1194")
     }
     return e
+  }
+
+  /// Why the zone of `[ADDR%ZONE]:PORT` is wrong, if that is what is wrong.
+  static func badZone(_ text: String) -> String? {
+    guard let pct = text.firstIndex(of: "%") else { return nil }
+    let rest = text[text.index(after: pct)...]
+    let zone = String(rest.prefix { $0 != "]" })
+    let address = String(text[..<pct].drop { $0 == "[" })
+    guard let a = IPAddress(address) else { return nil }
+    if !a.isV6 { return "a zone (%\(zone)) needs an IPv6 address" }
+    if zone.isEmpty { return "an empty zone after %" }
+    if UInt32(zone) == nil, if_nametoindex(zone) == 0 { return "no interface named \"\(zone)\" for the zone" }
+    return nil
   }
 
   /// `[ADDR]:PORT`, `ADDR:PORT`, `:PORT` or `ADDR`; nil address means wildcard.

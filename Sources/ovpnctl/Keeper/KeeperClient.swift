@@ -20,7 +20,7 @@ final class KeeperClient {
   private(set) var keeperPID: Int32 = 0
   private var lastUse: Int64 = 0
   /// UDP sockets obtained from the keeper, by local endpoint.
-  private var udpSockets: [Endpoint: Int32] = [:]
+  private var udpSockets: [KeeperHoldings.Place: Int32] = [:]
   private var replyBuffer = [UInt8](repeating: 0, count: KeeperProtocol.maxReply)
 
   private init(link: Link, place: KeeperPlace) {
@@ -299,12 +299,13 @@ final class KeeperClient {
 
   /// The UDP socket on `local` the interface's peers share, opened by the
   /// keeper if it has none. The descriptor stays owned by this client.
-  func udpSocket(_ local: Endpoint) throws(CommandError) -> Int32 {
-    if let s = udpSockets[local], fd >= 0, Clock.now() - lastUse <= Self.idleReconnect { return s }
-    let (reply, s) = try call(.udpSocket(local))
+  func udpSocket(_ local: Endpoint, mark: UInt32 = 0) throws(CommandError) -> Int32 {
+    let place = KeeperHoldings.Place(local: local, mark: mark)
+    if let s = udpSockets[place], fd >= 0, Clock.now() - lastUse <= Self.idleReconnect { return s }
+    let (reply, s) = try call(.udpSocket(local, mark: mark))
     switch reply {
     case .socket where s >= 0:
-      udpSockets[local] = s
+      udpSockets[place] = s
       return s
     case .error(_, let text):
       throw .failure(text)  // the keeper's bind error, as binding here would say it
@@ -314,21 +315,21 @@ final class KeeperClient {
   }
 
   /// Records that peer `id` uses the UDP socket on `local`.
-  func attach(_ id: UInt32, to local: Endpoint) throws(CommandError) {
-    try expectOK(try exchange(.attach(local, peer: id)).0)
+  func attach(_ id: UInt32, to local: Endpoint, mark: UInt32 = 0) throws(CommandError) {
+    try expectOK(try exchange(.attach(local, mark: mark, peer: id)).0)
   }
 
   /// Records several peers at once (a batch window): the requests go back
   /// to back, then the replies are read in order. One result per peer, nil
   /// when recorded; once the connection fails, every later peer fails too.
-  func attach(_ peers: [(UInt32, Endpoint)]) -> [CommandError?] {
+  func attach(_ peers: [(UInt32, Endpoint, UInt32)]) -> [CommandError?] {
     var results = [CommandError?](repeating: nil, count: peers.count)
     var sent = 0
     let deadline = Clock.now() + Self.timeout
     var broken: CommandError?
-    for (id, local) in peers {
+    for (id, local, mark) in peers {
       do throws(CommandError) {
-        try send(.attach(local, peer: id), deadline)
+        try send(.attach(local, mark: mark, peer: id), deadline)
         sent += 1
       } catch {
         broken = error

@@ -1,3 +1,4 @@
+import CMnl
 import DCONetlink
 
 /// `peer show` and `stats`: wg-style blocks for people, one JSON array for
@@ -8,6 +9,8 @@ struct PeerRenderer {
   let json: Bool
   /// Whether to show configuration (peer show) or identity and counters only (stats).
   let configuration: Bool
+  /// -d: also the attributes this version does not know, by number.
+  let details: Bool
   private var w: JSONWriter
   private var lastLink: Int32?
   private let commonName: (Peer) -> String?
@@ -18,6 +21,7 @@ struct PeerRenderer {
   ) {
     json = o.json
     self.configuration = configuration
+    details = o.details
     self.commonName = commonName
     w = JSONWriter(pretty: o.pretty, into: buffer)
   }
@@ -72,6 +76,16 @@ struct PeerRenderer {
     w.field("link-tx-bytes", s.linkTxBytes)
     w.field("link-rx-packets", s.linkRxPackets)
     w.field("link-tx-packets", s.linkTxPackets)
+    if details && !p.unknownAttributes.isEmpty {
+      w.beginArray("unknown-attributes")
+      for u in p.unknownAttributes {
+        w.beginObject()
+        w.field("type", u.type)
+        w.field("length", u.length)
+        w.endObject()
+      }
+      w.endArray()
+    }
     w.endObject()
   }
 
@@ -118,6 +132,15 @@ struct PeerRenderer {
     traffic(s.vpnRxBytes, s.vpnTxBytes, s.vpnRxPackets, s.vpnTxPackets)
     w.buffer.append("  link: ")
     traffic(s.linkRxBytes, s.linkTxBytes, s.linkRxPackets, s.linkTxPackets)
+    if details {
+      for u in p.unknownAttributes {
+        w.buffer.append("  attr ")
+        w.buffer.append(u.type)
+        w.buffer.append(": ")
+        w.buffer.append(u.length)
+        w.buffer.append(u.length == 1 ? " byte\n" : " bytes\n")
+      }
+    }
   }
 
   /// "1.50 KiB received, 2.00 MiB sent (3/4 packets)\n"
@@ -130,6 +153,14 @@ struct PeerRenderer {
     w.buffer.append("/")
     w.buffer.appendDecimal(txPackets)
     w.buffer.append(" packets)\n")
+  }
+
+  /// An IPv6 zone as people write it: the interface's name where this
+  /// namespace has one with that index, else the index.
+  static func zone(_ index: UInt32) -> String {
+    var name = [CChar](repeating: 0, count: Int(IF_NAMESIZE) + 1)
+    guard if_indextoname(index, &name) != nil else { return String(index) }
+    return String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 
   private mutating func configurationText(_ p: Peer) {
@@ -148,7 +179,7 @@ struct PeerRenderer {
         w.buffer.append(r.address)
         if r.scopeID != 0 {
           w.buffer.append("%")
-          w.buffer.append(r.scopeID)
+          w.buffer.append(Self.zone(r.scopeID))
         }
         w.buffer.append("]")
       }
@@ -180,6 +211,11 @@ struct PeerRenderer {
         if p.vpnIPv6 != nil { w.buffer.append(", ") }
       }
       if let v6 = p.vpnIPv6 { w.buffer.append(v6) }
+      w.buffer.append("\n")
+    }
+    if let n = p.socketNetnsID {
+      w.buffer.append("  socket-netnsid: ")
+      w.buffer.append(n)
       w.buffer.append("\n")
     }
     if let i = p.keepaliveInterval, let t = p.keepaliveTimeout, i != 0 || t != 0 {
