@@ -19,6 +19,7 @@ enum Main {
     }
     if options.version {
       Terminal.out("ovpnctl \(version) (DCONetlink; APIs: ovpn, ovpn-dco-v2)")
+      if options.details { Terminal.out(moduleReport(DCOClient())) }
       return 0
     }
     if options.help {
@@ -44,6 +45,28 @@ enum Main {
       return Batch.run(file: file, context: context)
     }
     return runOne(words, context)
+  }
+
+  /// `-V -d`: each API's module, loaded or not, and the optional features
+  /// its policy shows. Best effort: nothing here needs root.
+  static func moduleReport(_ client: DCOClient) -> String {
+    var out: [String] = []
+    for kind in [OvpnKind.ovpn, .ovpnDCO] {
+      let name = kind.familyName
+      guard let codec = try? client.codec(for: kind) else {
+        out.append("\(name): not available")
+        continue
+      }
+      let f = codec.family
+      var line = "\(name): family id \(f.id) version \(f.version)"
+      if let features = try? client.features(codec) {
+        line += ", features: \(features.names.isEmpty ? "none" : features.names.joined(separator: ", "))"
+      } else {
+        line += ", features: unknown (the policy query failed)"
+      }
+      out.append(line)
+    }
+    return out.joined(separator: "\n")
   }
 
   static func runOne(_ words: [String], _ context: Context) -> Int32 {

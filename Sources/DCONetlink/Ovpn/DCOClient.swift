@@ -9,6 +9,7 @@ public final class DCOClient {
   private var families: [String: GenlFamily] = [:]
   private var missingFamilies: Set<String> = []
   private var codecs: [OvpnKind: any OvpnCodec] = [:]
+  private var featureCache: [OvpnKind: OvpnFeatures] = [:]
 
   public init() {}
 
@@ -76,6 +77,16 @@ public final class DCOClient {
       (msg) throws(NetlinkError) in try GenlController.policyHasAttribute(msg, type) ? true : nil
     }
     return !found.isEmpty
+  }
+
+  /// The optional features the running module offers for `codec`, from one
+  /// policy query per client (the legacy family is not asked: it has none).
+  public func features(_ codec: any OvpnCodec) throws(NetlinkError) -> OvpnFeatures {
+    if let f = featureCache[codec.kind] { return f }
+    let policy = codec.kind == .ovpn ? try genl().policy(of: codec.family) : GenlPolicy()
+    let f = codec.features(policy)
+    featureCache[codec.kind] = f
+    return f
   }
 
   // MARK: links

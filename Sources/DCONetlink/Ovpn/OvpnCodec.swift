@@ -25,6 +25,9 @@ public protocol OvpnCodec: Sendable {
 
   /// Decodes a `peers` multicast notification; other messages yield nil.
   func decodeEvent(_ msg: ReceivedMessage) throws(NetlinkError) -> OvpnEvent?
+
+  /// The optional features the family's policy shows.
+  func features(_ policy: GenlPolicy) -> OvpnFeatures
 }
 
 extension OvpnCodec {

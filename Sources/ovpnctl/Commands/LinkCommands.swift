@@ -63,7 +63,9 @@ enum LinkCommands {
     guard let kind = link.ovpnKind, let codec = try? ctx.client.codec(for: kind) else {
       return LinkView(link: link, family: nil, peers: nil)
     }
+    let features = ctx.options.details ? try? ctx.client.features(codec) : nil
     return LinkView(
-      link: link, family: codec.family, peers: PeerListing.count(link, codec, ctx))
+      link: link, family: codec.family, peers: PeerListing.count(link, codec, ctx),
+      features: features)
   }
 }

@@ -164,17 +164,15 @@ enum PeerCommands {
   }
 
   /// `tx-id` exists only on the upstream API of kernels that know it (7.1+).
-  static func checkTxID(_ txID: UInt32?, _ codec: any OvpnCodec, _ ctx: Context, _ op: Operation)
-    throws(CommandError)
-  {
+  static func checkTxID(
+    _ txID: UInt32?, _ codec: any OvpnCodec, _ ctx: Context, _ op: Operation, set: Bool = false
+  ) throws(CommandError) {
     guard txID != nil else { return }
     guard codec.kind == .ovpn else {
       throw .netlink(.unsupported("tx-id needs the upstream ovpn API; ovpn-dco-v2 has no transmit id"), op)
     }
-    let known = try kernel(op) { () throws(NetlinkError) in
-      try ctx.client.familyPolicyHasAttribute(codec.family, 24)
-    }
-    if !known {
+    let features = try kernel(op) { () throws(NetlinkError) in try ctx.client.features(codec) }
+    if !(set ? features.txIDOnSet : features.txID) {
       throw .netlink(.unsupported("this kernel's ovpn module does not know tx-id (it came with Linux 7.1)"), op)
     }
   }
@@ -209,7 +207,7 @@ enum PeerCommands {
         throw .netlink(.unsupported("the ovpn-dco-v2 API can change only keepalive of an existing peer"), op)
       }
     }
-    try checkTxID(config.txID, codec, ctx, op)
+    try checkTxID(config.txID, codec, ctx, op, set: true)
     try kernel(op) { () throws(NetlinkError) in try ctx.client.setPeer(link, codec: codec, config) }
   }
 

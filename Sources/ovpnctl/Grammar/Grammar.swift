@@ -125,9 +125,9 @@ enum Grammar {
       Usage: ovpnctl peer add dev NAME id ID remote ADDR:PORT [ local [ADDR]:PORT ] [ vpn-ip ADDR ]...
                               [ keepalive INTERVAL TIMEOUT ] [ tx-id ID ]
              ovpnctl peer add dev NAME id ID proto tcp { remote ADDR:PORT | listen [ADDR]:PORT }
-                              [ vpn-ip ADDR ]... [ keepalive INTERVAL TIMEOUT ]
+                              [ vpn-ip ADDR ]... [ keepalive INTERVAL TIMEOUT ] [ tx-id ID ]
              ovpnctl peer add dev NAME id ID fd N [ remote ADDR:PORT ] [ vpn-ip ADDR ]...
-                              [ keepalive INTERVAL TIMEOUT ]
+                              [ keepalive INTERVAL TIMEOUT ] [ tx-id ID ]
              ovpnctl peer set dev NAME id ID [ remote ADDR:PORT ] [ local ADDR ] [ vpn-ip ADDR ]...
                               [ keepalive INTERVAL TIMEOUT ] [ tx-id ID ]
              ovpnctl peer del dev NAME id ID

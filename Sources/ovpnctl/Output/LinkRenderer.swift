@@ -6,6 +6,8 @@ struct LinkView {
   var family: GenlFamily?
   /// Peer count, or nil where the kernel cannot say.
   var peers: Int?
+  /// The module's optional features (with -d), from its policy.
+  var features: OvpnFeatures? = nil
 }
 
 /// `link show` for people (wg-style blocks) and as JSON.
@@ -32,6 +34,11 @@ enum LinkRenderer {
         w.field("family-id", v.family?.id)
         w.field("family-version", v.family?.version)
         w.field("peers-group", v.family?.multicastGroups["peers"])
+        if let f = v.features {
+          w.beginArray("features")
+          for name in f.names { w.value(name) }
+          w.endArray()
+        }
       }
       if o.stats > 0, let s = v.link.stats {
         w.beginObject("stats")
@@ -74,6 +81,9 @@ enum LinkRenderer {
         if let f = v.family {
           let group = f.multicastGroups["peers"].map { ", peers group \($0)" } ?? ""
           out += "  family: \(f.name) id \(f.id) version \(f.version)\(group)\n"
+        }
+        if let f = v.features {
+          out += "  features: \(f.names.isEmpty ? "none" : f.names.joined(separator: ", "))\n"
         }
       }
       if o.stats > 0, let s = v.link.stats {
