@@ -1,0 +1,17 @@
+#!/bin/bash
+# kernels: upstream
+# requires: ovpnctl nft
+# timeout: 300
+#
+# The Linux ovpn selftest test-mark.sh, ported (see selftest.sh): the mp
+# server's UDP socket carries SO_MARK 1056 (peer add ... mark 1056, asymmetric
+# ids as in the original); an nftables rule on that mark drops exactly the
+# marked transport packets, counted, and traffic recovers without it.
+# shellcheck source=SCRIPTDIR/../lib.sh
+source "$TESTS_DIR/lib.sh"
+source "$TESTS_DIR/tunnel.sh"
+source "$TESTS_DIR/selftest.sh"
+require_ovpnctl
+
+ST_MARK=1056
+st_mark
