@@ -35,7 +35,7 @@ object   down     -
 command  link:add      <newname> type=@type mode=@mode mtu=num
 command  link:del      <ifname>
 command  link:show     [ifname]
-command  peer:add      dev=ifname id=newid remote=endpoint local=local vpn-ip*=addr keepalive=num,num tx-id=newid proto=@proto listen=local fd=num
+command  peer:add      dev=ifname id=newid remote=endpoint local=local vpn-ip*=addr keepalive=num,num tx-id=newid proto=@proto listen=local fd=num mark=num
 command  peer:set      dev=ifname id=peerid remote=endpoint local=addr vpn-ip*=addr keepalive=num,num tx-id=newid
 command  peer:del      dev=ifname id=peerid
 command  peer:show     dev=ifname id=peerid
@@ -56,7 +56,7 @@ choice   mode     p2p mp
 choice   proto    udp tcp
 choice   slot     primary secondary
 choice   cipher   aes-128-gcm aes-192-gcm aes-256-gcm chacha20-poly1305
-conflict peer:add fd proto listen local
+conflict peer:add fd proto listen local mark
 conflict peer:add listen remote local
 option   -j|-json -p|-pretty -s|-stats|-statistics -d|-details -force -dry-run -V|-Version|-version -h|-help
 option   -n|-netns=netns -b|-batch=file -rcvbuf=number

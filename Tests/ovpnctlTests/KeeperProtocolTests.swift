@@ -47,7 +47,7 @@ private let v6 = Endpoint(address: IPAddress("fe80::1")!, port: 0x1234, scopeID:
   @Test(arguments: [
     ([], "message ends early"),
     ([0x00], "unknown request 0"),
-    ([0x06], "unknown request 6"),
+    ([0x08], "unknown request 8"),
     ([0x01, 1, 0, 0], "message ends early"),
     ([0x01, 1, 0, 0, 0, 9], "1 bytes after the end"),
     ([0x02, 5, 0, 0, 1, 2, 3, 4], "address family 5"),

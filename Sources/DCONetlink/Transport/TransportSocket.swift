@@ -43,25 +43,37 @@ public enum TransportSocket {
     return .system(operation: op, errno: e)
   }
 
+  /// SO_MARK (needs CAP_NET_ADMIN); 0 leaves the socket unmarked.
+  private static func setMark(_ fd: Int32, _ mark: UInt32) throws(NetlinkError) {
+    guard mark != 0 else { return }
+    var m = mark
+    if setsockopt(fd, SOL_SOCKET, SO_MARK, &m, 4) != 0 { throw fail(fd, "mark \(mark)") }
+  }
+
   private static func bind(_ fd: Int32, _ local: Endpoint) throws(NetlinkError) {
     let rc = withSockaddr(local) { Glibc.bind(fd, $0, $1) }
     if rc != 0 { throw fail(fd, "bind \(local)") }
   }
 
-  /// A UDP socket bound to `local`. An IPv6 wildcard socket also serves IPv4.
-  public static func udp(local: Endpoint) throws(NetlinkError) -> Int32 {
+  /// A UDP socket bound to `local`, with SO_MARK `mark` unless 0. An IPv6
+  /// wildcard socket also serves IPv4.
+  public static func udp(local: Endpoint, mark: UInt32 = 0) throws(NetlinkError) -> Int32 {
     let fd = try open(local.address.family, Int32(SOCK_DGRAM.rawValue))
     if local.address.isV6 {
       var off: Int32 = 0
       _ = setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &off, 4)
     }
+    try setMark(fd, mark)
     try bind(fd, local)
     return fd
   }
 
   /// A TCP connection to `remote`, optionally from `local`.
-  public static func tcpConnect(remote: Endpoint, local: Endpoint?) throws(NetlinkError) -> Int32 {
+  public static func tcpConnect(remote: Endpoint, local: Endpoint?, mark: UInt32 = 0)
+    throws(NetlinkError) -> Int32
+  {
     let fd = try open(remote.address.family, Int32(SOCK_STREAM.rawValue))
+    try setMark(fd, mark)
     if let local { try bind(fd, local) }
     let rc = withSockaddr(remote) { connect(fd, $0, $1) }
     if rc != 0 { throw fail(fd, "connect \(remote)") }
@@ -69,9 +81,17 @@ public enum TransportSocket {
   }
 
   /// Listens on `local` and accepts exactly one connection.
-  public static func tcpAcceptOne(local: Endpoint) throws(NetlinkError) -> (Int32, Endpoint?) {
+  public static func tcpAcceptOne(local: Endpoint, mark: UInt32 = 0) throws(NetlinkError)
+    -> (Int32, Endpoint?)
+  {
     let fd = try open(local.address.family, Int32(SOCK_STREAM.rawValue))
     defer { close(fd) }
+    if mark != 0 {
+      var m = mark
+      guard setsockopt(fd, SOL_SOCKET, SO_MARK, &m, 4) == 0 else {
+        throw .system(operation: "mark \(mark)", errno: cmnl_errno())
+      }
+    }
     var on: Int32 = 1
     _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, 4)
     if local.address.isV6 {
@@ -91,6 +111,12 @@ public enum TransportSocket {
       }
       if c >= 0 {
         _ = fcntl(c, F_SETFD, FD_CLOEXEC)
+        if mark != 0 {
+          // The accepted socket inherits the listener's mark; set it again
+          // so that this never depends on that.
+          var m = mark
+          _ = setsockopt(c, SOL_SOCKET, SO_MARK, &m, 4)
+        }
         return (c, endpoint(storage))
       }
       let e = cmnl_errno()

@@ -17,6 +17,21 @@ enum PeerCommands {
     var dev: String
     var config: PeerConfig
     var transport: Transport
+    /// SO_MARK of the socket ovpnctl opens (never of a caller's `fd`).
+    var mark: UInt32? = nil
+  }
+
+  /// `mark N`: decimal or 0x hexadecimal, 0..0xffffffff.
+  static func mark(_ args: Arguments) throws(UsageError) -> UInt32? {
+    guard let text = args.string("mark") else { return nil }
+    let value: UInt32?
+    if text.hasPrefix("0x") || text.hasPrefix("0X") {
+      value = UInt32(text.dropFirst(2), radix: 16)
+    } else {
+      value = UInt32(text)
+    }
+    guard let value else { throw .wrong(text, "a mark must be 0..0xffffffff") }
+    return value
   }
 
   static func parseAdd(_ args: Arguments) throws(UsageError) -> AddRequest {
@@ -31,11 +46,15 @@ enum PeerCommands {
     let remote = try args.endpoint("remote")
     let local = try args.localEndpoint("local")
     let proto = try args.choice("proto")
+    let mark = try mark(args)
     let transport: Transport
     if let fdText = args.string("fd") {
       let fd: Int32 = try Arguments.number(fdText, 0...Int32.max, what: "a file descriptor")
       if proto != nil || args.has("listen") || local != nil {
         throw UsageError("\"fd\" takes an existing socket: proto, listen and local do not apply")
+      }
+      if mark != nil {
+        throw UsageError("\"mark\" applies to the sockets ovpnctl opens; set SO_MARK on the socket given with \"fd\"")
       }
       config.remote = remote
       transport = .descriptor(fd)
@@ -63,7 +82,7 @@ enum PeerCommands {
       config.remote = remote
       transport = .udp(local: bind)
     }
-    return AddRequest(dev: dev, config: config, transport: transport)
+    return AddRequest(dev: dev, config: config, transport: transport, mark: mark)
   }
 
   /// A local address must be of the remote's family; the IPv6 wildcard
@@ -111,23 +130,25 @@ enum PeerCommands {
     case .udp(let local):
       // The keeper owns the port's one socket; this command borrows it.
       let keeper = try ctx.keeper(link)
-      config.socket = try keeper.udpSocket(local)
+      let mark = request.mark ?? 0
+      config.socket = try keeper.udpSocket(local, mark: mark)
       try kernel(op) { () throws(NetlinkError) in try ctx.client.addPeer(link, codec: codec, config) }
       try rollingBack(link, codec, config.id, ctx) { () throws(CommandError) in
-        try keeper.attach(config.id, to: local)
+        try keeper.attach(config.id, to: local, mark: mark)
       }
     case .tcpConnect(let remote, let local):
       let fd = try kernel(op) { () throws(NetlinkError) in
-        try TransportSocket.tcpConnect(remote: remote, local: local)
+        try TransportSocket.tcpConnect(remote: remote, local: local, mark: request.mark ?? 0)
       }
       try addTCP(fd, link, codec, config, ctx, op)
     case .tcpListen(let local):
       let (fd, _) = try kernel(op) { () throws(NetlinkError) in
         do throws(NetlinkError) {
-          return try TransportSocket.tcpAcceptOne(local: local)
+          return try TransportSocket.tcpAcceptOne(local: local, mark: request.mark ?? 0)
         } catch .system(_, let e) where e == EAFNOSUPPORT && local.address.isV6 && isWildcard(local.address) {
           // IPv6 is disabled on this host: the IPv4 wildcard is all there is.
-          return try TransportSocket.tcpAcceptOne(local: Endpoint(address: .any(v6: false), port: local.port))
+          return try TransportSocket.tcpAcceptOne(
+            local: Endpoint(address: .any(v6: false), port: local.port), mark: request.mark ?? 0)
         }
       }
       try addTCP(fd, link, codec, config, ctx, op)

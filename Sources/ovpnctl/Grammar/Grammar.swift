@@ -107,6 +107,7 @@ enum Grammar {
           kw("local", ("[ADDR]:PORT", .localEndpoint)), vpnIP, keepalive,
           kw("tx-id", ("ID", .peerID)), kw("proto", ("PROTO", .choice(protocols))),
           kw("listen", ("[ADDR]:PORT", .localEndpoint)), kw("fd", ("N", .number)),
+          kw("mark", ("MARK", .number)),
         ]),
       CommandSpec(
         object: "peer", verb: "set",
@@ -123,9 +124,10 @@ enum Grammar {
     ],
     usage: """
       Usage: ovpnctl peer add dev NAME id ID remote ADDR:PORT [ local [ADDR]:PORT ] [ vpn-ip ADDR ]...
-                              [ keepalive INTERVAL TIMEOUT ] [ tx-id ID ]
+                              [ keepalive INTERVAL TIMEOUT ] [ tx-id ID ] [ mark MARK ]
              ovpnctl peer add dev NAME id ID proto tcp { remote ADDR:PORT | listen [ADDR]:PORT }
                               [ vpn-ip ADDR ]... [ keepalive INTERVAL TIMEOUT ] [ tx-id ID ]
+                              [ mark MARK ]
              ovpnctl peer add dev NAME id ID fd N [ remote ADDR:PORT ] [ vpn-ip ADDR ]...
                               [ keepalive INTERVAL TIMEOUT ] [ tx-id ID ]
              ovpnctl peer set dev NAME id ID [ remote ADDR:PORT ] [ local ADDR ] [ vpn-ip ADDR ]...
@@ -134,7 +136,8 @@ enum Grammar {
              ovpnctl peer show [ dev NAME ] [ id ID ]
              ovpnctl peer help
       Where: ID := 0..16777215
-             ADDR:PORT := { IPV4:PORT | [IPV6]:PORT }
+             ADDR:PORT := { IPV4:PORT | [IPV6]:PORT | [IPV6%IFNAME]:PORT | [IPV6%INDEX]:PORT }
+             MARK := SO_MARK of the socket ovpnctl opens, 0..0xffffffff (not with fd)
              proto := { udp | tcp }   (udp unless given)
       """)
 

@@ -27,7 +27,7 @@ final class Keeper {
   final class Client {
     let fd: Int32
     var deadline: Int64
-    var reservations: [Endpoint] = []
+    var reservations: [KeeperHoldings.Place] = []
     /// Replies not sent yet (with the descriptor each carries, or -1).
     var outbox: [([UInt8], Int32)] = []
     init(fd: Int32) {
@@ -379,24 +379,30 @@ final class Keeper {
         return (.error(errno: ENODEV, "this keeper serves ifindex \(ifindex), not \(index)"), -1)
       }
       return (.ready(ifindex: index, pid: UInt32(getpid())), -1)
-    case .udpSocket(let local):
-      if let held = holdings.udpSocket(local) {
-        holdings.reserve(local)
-        c.reservations.append(local)
+    case .udpSocket(let local, let mark):
+      let place = KeeperHoldings.Place(local: local, mark: mark)
+      if let held = holdings.udpSocket(local, mark: mark) {
+        holdings.reserve(local, mark: mark)
+        c.reservations.append(place)
         return (.socket, held)
       }
+      if let other = holdings.otherMark(on: local, than: mark) {
+        let has = other == 0 ? "peers without a mark" : "peers with mark \(other)"
+        return (.error(errno: EADDRINUSE, "\(local) already carries \(has): one local port has one mark"), -1)
+      }
       do throws(NetlinkError) {
-        let s = try TransportSocket.udp(local: local)
-        holdings.reserve(local, newSocket: s)
-        c.reservations.append(local)
+        let s = try Self.openUDP(KeeperHoldings.shared(local), mark: mark)
+        holdings.reserve(local, mark: mark, newSocket: s)
+        c.reservations.append(place)
         return (.socket, s)
       } catch {
         let e = error.errno ?? EIO
         if e == EMFILE || e == ENFILE { return (.error(errno: e, limitText), -1) }
+        if e == EPERM && mark != 0 { return (.error(errno: e, "mark \(mark): \(errnoDescription(e))"), -1) }
         return (.error(errno: e, "bind \(local): \(errnoDescription(e))"), -1)
       }
-    case .attach(let local, let id):
-      guard let unused = holdings.attach(id, to: local) else {
+    case .attach(let local, let mark, let id):
+      guard let unused = holdings.attach(id, to: local, mark: mark) else {
         return (.error(errno: ENOENT, "no socket on \(local): ask for it first"), -1)
       }
       closeAll(unused)
@@ -420,6 +426,16 @@ final class Keeper {
       } while start < ids.count
       for chunk in chunks.dropLast() { queue(c, chunk, -1) }
       return (chunks.last!, -1)
+    }
+  }
+
+  /// The shared socket of a wildcard port is dual-stack IPv6; on a host
+  /// without IPv6 it falls back to the IPv4 wildcard (still held as `[::]`).
+  static func openUDP(_ local: Endpoint, mark: UInt32) throws(NetlinkError) -> Int32 {
+    do throws(NetlinkError) {
+      return try TransportSocket.udp(local: local, mark: mark)
+    } catch .system(_, let e) where e == EAFNOSUPPORT && local.address.isV6 && local.address.bytes.allSatisfy({ $0 == 0 }) {
+      return try TransportSocket.udp(local: Endpoint(address: .any(v6: false), port: local.port), mark: mark)
     }
   }
 
@@ -462,7 +478,7 @@ final class Keeper {
   func drop(_ c: Client) {
     clients[c.fd] = nil
     close(c.fd)
-    for e in c.reservations { closeAll(holdings.release(e)) }
+    for p in c.reservations { closeAll(holdings.release(p.local, mark: p.mark)) }
   }
 
   func expireClients() {

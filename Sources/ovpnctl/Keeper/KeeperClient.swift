@@ -20,7 +20,7 @@ final class KeeperClient {
   private(set) var keeperPID: Int32 = 0
   private var lastUse: Int64 = 0
   /// UDP sockets obtained from the keeper, by local endpoint.
-  private var udpSockets: [Endpoint: Int32] = [:]
+  private var udpSockets: [KeeperHoldings.Place: Int32] = [:]
 
   private init(link: Link, place: KeeperPlace) {
     self.link = link
@@ -288,12 +288,13 @@ final class KeeperClient {
 
   /// The UDP socket on `local` the interface's peers share, opened by the
   /// keeper if it has none. The descriptor stays owned by this client.
-  func udpSocket(_ local: Endpoint) throws(CommandError) -> Int32 {
-    if let s = udpSockets[local], fd >= 0, Clock.now() - lastUse <= Self.idleReconnect { return s }
-    let (reply, s) = try call(.udpSocket(local))
+  func udpSocket(_ local: Endpoint, mark: UInt32 = 0) throws(CommandError) -> Int32 {
+    let place = KeeperHoldings.Place(local: local, mark: mark)
+    if let s = udpSockets[place], fd >= 0, Clock.now() - lastUse <= Self.idleReconnect { return s }
+    let (reply, s) = try call(.udpSocket(local, mark: mark))
     switch reply {
     case .socket where s >= 0:
-      udpSockets[local] = s
+      udpSockets[place] = s
       return s
     case .error(_, let text):
       throw .failure(text)  // the keeper's bind error, as binding here would say it
@@ -303,8 +304,8 @@ final class KeeperClient {
   }
 
   /// Records that peer `id` uses the UDP socket on `local`.
-  func attach(_ id: UInt32, to local: Endpoint) throws(CommandError) {
-    try expectOK(try exchange(.attach(local, peer: id)).0)
+  func attach(_ id: UInt32, to local: Endpoint, mark: UInt32 = 0) throws(CommandError) {
+    try expectOK(try exchange(.attach(local, mark: mark, peer: id)).0)
   }
 
   /// Hands the keeper the TCP socket of peer `id`.

@@ -10,6 +10,8 @@ import DCONetlink
 ///       0x03 attach     endpoint peer:u32             -> ok | error
 ///       0x04 adoptTCP   peer:u32  (stream socket fd)  -> ok | error
 ///       0x05 list                                     -> ids… (more = 0 on the last)
+///       0x06 udpSocket  endpoint mark:u32             -> socket (fd) | error
+///       0x07 attach     endpoint mark:u32 peer:u32    -> ok | error
 ///     reply    := op:u8 body
 ///       0x81 ready      ifindex:u32 pid:u32
 ///       0x82 socket     (the UDP socket attached)
@@ -19,6 +21,7 @@ import DCONetlink
 ///       0xee error      errno:i32 length:u16 text
 ///     endpoint := 4 port:u16 addr:4 bytes | 6 port:u16 addr:16 bytes scope:u32
 ///
+/// A mark of 0 (no SO_MARK) is sent as 0x02 / 0x03, any other as 0x06 / 0x07.
 /// Every decoder checks every length and refuses trailing bytes.
 enum KeeperProtocol {
   /// Longest request: adoptTCP is 5 bytes, attach of an IPv6 endpoint 28.
@@ -29,8 +32,8 @@ enum KeeperProtocol {
 
   enum Request: Equatable {
     case hello(ifindex: UInt32)
-    case udpSocket(Endpoint)
-    case attach(Endpoint, peer: UInt32)
+    case udpSocket(Endpoint, mark: UInt32 = 0)
+    case attach(Endpoint, mark: UInt32 = 0, peer: UInt32)
     case adoptTCP(peer: UInt32)
     case list
 
@@ -62,12 +65,14 @@ enum KeeperProtocol {
     case .hello(let i):
       w.u8(0x01)
       w.u32(i)
-    case .udpSocket(let e):
-      w.u8(0x02)
+    case .udpSocket(let e, let mark):
+      w.u8(mark == 0 ? 0x02 : 0x06)
       w.endpoint(e)
-    case .attach(let e, let p):
-      w.u8(0x03)
+      if mark != 0 { w.u32(mark) }
+    case .attach(let e, let mark, let p):
+      w.u8(mark == 0 ? 0x03 : 0x07)
       w.endpoint(e)
+      if mark != 0 { w.u32(mark) }
       w.u32(p)
     case .adoptTCP(let p):
       w.u8(0x04)
@@ -115,6 +120,16 @@ enum KeeperProtocol {
     case 0x03: request = .attach(try r.endpoint(), peer: try r.peerID())
     case 0x04: request = .adoptTCP(peer: try r.peerID())
     case 0x05: request = .list
+    case 0x06:
+      let e = try r.endpoint()
+      let mark = try r.u32()
+      guard mark != 0 else { throw Malformed("mark 0 in a marked request") }
+      request = .udpSocket(e, mark: mark)
+    case 0x07:
+      let e = try r.endpoint()
+      let mark = try r.u32()
+      guard mark != 0 else { throw Malformed("mark 0 in a marked request") }
+      request = .attach(e, mark: mark, peer: try r.peerID())
     case let op: throw Malformed("unknown request \(op)")
     }
     try r.end()
