@@ -3,7 +3,7 @@
 # Install as .../fish/vendor_completions.d/ovpnctl.fish.
 # Completes global options, objects, commands, the keywords a command still
 # accepts (a keyword already given is not offered again unless it repeats),
-# enumeration values, file names after encrypt/decrypt/-batch, and live
+# enumeration values, file names after encrypt/decrypt/status/-batch, and live
 # interface names and peer ids read from `ovpnctl -j ... show`.
 #
 # The grammar block below is data. Its format is shared with the bash and zsh
@@ -18,6 +18,8 @@ object   peer     add set del|delete show|list|ls
 object   key      add swap del|delete show|list|ls generate
 object   stats    -|show|list|ls
 object   monitor  -
+object   metrics  serve
+object   top      -
 object   showconf -
 object   setconf  -
 object   syncconf -
@@ -29,14 +31,16 @@ command  link:show     [ifname]
 command  peer:add      dev=ifname id=newid remote=endpoint local=local vpn-ip*=addr keepalive=num,num tx-id=newid proto=@proto listen=local fd=num mark=num
 command  peer:set      dev=ifname id=peerid remote=endpoint local=addr vpn-ip*=addr keepalive=num,num tx-id=newid
 command  peer:del      dev=ifname id=peerid
-command  peer:show     dev=ifname id=peerid
+command  peer:show     dev=ifname id=peerid status=file
 command  key:add       dev=ifname peer=peerid slot=@slot key-id=keyid cipher=@cipher encrypt=file decrypt=file
 command  key:swap      dev=ifname peer=peerid
 command  key:del       dev=ifname peer=peerid slot=@slot
 command  key:show      dev=ifname peer=peerid slot=@slot
 command  key:generate  cipher=@cipher
-command  stats:-       dev=ifname peer=peerid
-command  monitor:-     dev=ifname
+command  stats:-       dev=ifname peer=peerid status=file
+command  monitor:-     dev=ifname status=file
+command  metrics:serve listen=local
+command  top:-         dev=ifname interval=num count=num
 command  showconf:-    dev=ifname
 command  setconf:-     <file> dev=ifname
 command  syncconf:-    <file> dev=ifname rekey*=peerid,@slot
@@ -49,7 +53,7 @@ choice   slot     primary secondary
 choice   cipher   aes-128-gcm aes-192-gcm aes-256-gcm chacha20-poly1305
 conflict peer:add fd proto listen local mark
 conflict peer:add listen remote local
-option   -j|-json -p|-pretty -s|-stats|-statistics -d|-details -force -dry-run -V|-Version|-version -h|-help
+option   -j|-json -p|-pretty -prom|-prometheus -s|-stats|-statistics -d|-details -force -dry-run -V|-Version|-version -h|-help
 option   -n|-netns=netns -b|-batch=file -rcvbuf=number
 '
 # <<< ovpnctl grammar
@@ -259,7 +263,8 @@ function __ovpnctl_complete
         else
             printf '%s\t%s\n' link 'ovpn interfaces' peer 'peers of an interface' \
                 key 'data channel keys' stats 'per-peer traffic counters' \
-                monitor 'kernel events' showconf 'interface as a configuration file' \
+                monitor 'kernel events' metrics 'Prometheus endpoint' \
+                top 'live per-peer rates' showconf 'interface as a configuration file' \
                 setconf 'apply a configuration file' syncconf 'apply only what differs' \
                 up 'create an interface from a file' down 'delete an interface' \
                 help 'print the usage'

@@ -35,6 +35,8 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/resource.h>
+#include <termios.h>
+#include <sys/ioctl.h>
 
 /* Wipes secrets in a way the compiler may not elide. */
 static inline void cmnl_explicit_bzero(void *p, size_t n) { explicit_bzero(p, n); }
@@ -181,3 +183,12 @@ static inline int cmnl_close_from(unsigned int first) {
 /* setns(fd, CLONE_NEWNET) */
 static inline int cmnl_setns_net(int fd) { return (int)syscall(SYS_setns, fd, 0x40000000); }
 static inline void cmnl_set_errno(int e) { errno = e; }
+/* The size of the terminal on fd (TIOCGWINSZ); 0 on success. */
+static inline int cmnl_window_size(int fd, unsigned short *rows, unsigned short *cols) {
+  struct winsize w;
+  if (ioctl(fd, TIOCGWINSZ, &w) != 0)
+    return -1;
+  *rows = w.ws_row;
+  *cols = w.ws_col;
+  return 0;
+}

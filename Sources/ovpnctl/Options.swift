@@ -1,6 +1,8 @@
 /// Global options, parsed before the object in the manner of ip(8).
 struct Options: Equatable {
   var json = false
+  /// Prometheus text exposition instead of text or JSON (-prom[etheus]).
+  var prometheus = false
   var pretty = false
   var stats = 0
   var details = false
@@ -34,6 +36,7 @@ struct Options: Equatable {
       switch opt {
       case "-j", "-json": o.json = true
       case "-p", "-pretty": o.pretty = true
+      case "-prom", "-prometheus": o.prometheus = true
       case "-s", "-stats", "-statistics": o.stats += 1
       case "-d", "-details": o.details = true
       case "-n", "-netns": o.netns = try value()
@@ -48,6 +51,9 @@ struct Options: Equatable {
       default: throw UsageError("option \"\(argv[i])\" is unknown, try \"ovpnctl -help\"")
       }
       i += 1
+    }
+    if o.json && o.prometheus {
+      throw UsageError("options \"-json\" and \"-prometheus\" exclude each other")
     }
     return (o, Array(argv[i...]))
   }

@@ -53,19 +53,41 @@ import Testing
   }
 
   @Test func stats64Decodes() throws {
-    // struct rtnl_link_stats64 has more than eight fields; only the first eight are read.
-    let fields: [UInt64] = [1, 2, 3, 4, 5, 6, 7, 8] + [UInt64](repeating: 99, count: 16)
+    // A 6.x kernel: 25 fields, the last rx_otherhost_dropped.
+    let fields: [UInt64] = (1...25).map { UInt64($0) }
     let l = try #require(try decodeOne(Canned.link(stats: fields), LinkMessages.decodeLink))
-    #expect(
-      l.stats
-        == LinkStats(
-          rxPackets: 1, txPackets: 2, rxBytes: 3, txBytes: 4, rxErrors: 5, txErrors: 6, rxDropped: 7,
-          txDropped: 8))
+    let s = try #require(l.stats)
+    #expect(s.values == fields)
+    #expect(s.rxPackets == 1 && s.txBytes == 4 && s.txDropped == 8)
+    #expect(s[.multicast] == 9 && s[.rxCRCErrors] == 13 && s[.txWindowErrors] == 21)
+    #expect(s[.rxNohandler] == 24 && s[.rxOtherhostDropped] == 25)
+  }
+
+  @Test func olderKernelsReportFewerCounters() throws {
+    // 23 fields (before rx_nohandler): the missing ones are nil, not 0.
+    let l = try #require(try decodeOne(Canned.link(stats: [UInt64](repeating: 7, count: 23)), LinkMessages.decodeLink))
+    let s = try #require(l.stats)
+    #expect(s[.txCompressed] == 7)
+    #expect(s[.rxNohandler] == nil && s[.rxOtherhostDropped] == nil)
+    #expect(s.reported.count == 23)
+  }
+
+  @Test func newerKernelsFieldsBeyondTheKnownOnesAreIgnored() throws {
+    let l = try #require(try decodeOne(Canned.link(stats: [UInt64](repeating: 1, count: 30)), LinkMessages.decodeLink))
+    #expect(l.stats?.values.count == LinkStats.Field.allCases.count)
   }
 
   @Test func shortStats64IsMalformed() {
     let msg = Canned.link(stats: [1, 2, 3, 4, 5, 6, 7])
     #expect(netlinkError { _ = try decodeOne(msg, LinkMessages.decodeLink) } == .malformed("IFLA_STATS64 of 56 bytes"))
+  }
+
+  @Test func stats64OfPartialFieldsIsMalformed() {
+    // 8 whole counters and 4 stray bytes: the length lies about the layout.
+    let msg = nlmsg(
+      type: K.rtmNewLink, seq: 0, [0, 0] + le16(65534) + lei32(9) + le32(0) + le32(0),
+      nla(K.iflaIfname, cstr("x")), nla(K.iflaStats64, [UInt8](repeating: 0, count: 68)))
+    #expect(netlinkError { _ = try decodeOne(msg, LinkMessages.decodeLink) } == .malformed("IFLA_STATS64 of 68 bytes"))
   }
 
   @Test func linkWithoutLinkinfoHasNoKind() throws {

@@ -17,6 +17,8 @@ import Testing
     ("key list dev t", "key", "show"), ("key generate cipher aes-128-gcm", "key", "generate"),
     ("stats", "stats", ""), ("stats dev t", "stats", ""), ("stats show dev t", "stats", ""),
     ("stats ls", "stats", ""), ("monitor", "monitor", ""), ("monitor dev t", "monitor", ""),
+    ("metrics serve", "metrics", "serve"), ("metrics serve listen :9176", "metrics", "serve"),
+    ("top", "top", ""), ("top dev t interval 1 count 3", "top", ""),
   ])
   func commandsAndAliasesResolve(line: String, object: String, verb: String) throws {
     let (spec, _) = try parsed(line)
@@ -54,8 +56,10 @@ import Testing
   @Test func grammarObjects() {
     #expect(
       Grammar.objects.map(\.name) == [
-        "link", "peer", "key", "stats", "monitor", "showconf", "setconf", "syncconf", "up", "down",
+        "link", "peer", "key", "stats", "monitor", "metrics", "top", "showconf", "setconf", "syncconf",
+        "up", "down",
       ])
+    #expect(Grammar.object("metrics")?.commands.map(\.verb) == ["serve"])
     #expect(Grammar.object("key")?.commands.map(\.verb) == ["add", "swap", "del", "show", "generate"])
   }
 
@@ -66,6 +70,42 @@ import Testing
         for spec in object.commands { _ = Dispatch.handler(spec) }
       }
       exit(0)
+    }
+  }
+
+  @Test func metricsAloneIsHelp() throws {
+    #expect(try Dispatch.parse(["metrics"]) == nil)
+    #expect(try Dispatch.parse(["top", "help"]) == nil)
+  }
+
+  @Test(arguments: [
+    ("127.0.0.1:9100", "127.0.0.1", 9100), ("[::1]:9176", "::1", 9176), ("10.0.0.1", "10.0.0.1", 9176),
+    ("::", "::", 9176),
+  ])
+  func metricsListenAddresses(text: String, address: String, port: UInt16) throws {
+    let (a, p) = try MetricsCommand.listenAddress(text)
+    #expect(a?.description == address && p == port)
+  }
+
+  @Test func metricsListenDefaultsAndWildcard() throws {
+    let (a, p) = try MetricsCommand.listenAddress(nil)
+    #expect(a?.description == "127.0.0.1" && p == 9176)
+    let (w, wp) = try MetricsCommand.listenAddress(":9100")
+    #expect(w == nil && wp == 9100)
+    #expect(usageError { _ = try MetricsCommand.listenAddress("localhost:9176") } != nil)
+    #expect(usageError { _ = try MetricsCommand.listenAddress("[fe80::1%eth0]:9176") } != nil)
+  }
+
+  @Test func prometheusOnlyWhereItApplies() {
+    let o = try! Options.parse(["-prometheus"]).0
+    let ctx = Context(options: o)
+    for line in [["peer", "show"], ["key", "show", "dev", "x", "peer", "1"], ["monitor"], ["top"]] {
+      do {
+        try Dispatch.run(line, ctx)
+        Issue.record("\(line) accepted -prometheus")
+      } catch {
+        #expect(error.exitStatus == 1, "\(line)")
+      }
     }
   }
 

@@ -88,10 +88,33 @@ import Testing
         """)
   }
 
-  @Test func textWithStatsUsesIECSizes() {
+  @Test func textWithStatsIsLaidOutLikeIPLink() throws {
     var link = Fixture.tun0
-    link.stats = LinkStats(rxPackets: 10, txPackets: 20, rxBytes: 1536, txBytes: 3 * 1024 * 1024, rxErrors: 0, txErrors: 1, rxDropped: 2, txDropped: 3)
+    link.stats = try LinkStats(values: [10, 20, 1536, 3 * 1024 * 1024, 0, 1, 2, 3] + (9...23).map { UInt64($0) })
     let out = LinkRenderer.render([LinkView(link: link, family: nil, peers: 0)], options(stats: 1))
-    #expect(out.hasSuffix("  rx: 1.50 KiB, 10 packets, 0 errors, 2 dropped\n  tx: 3.00 MiB, 20 packets, 1 errors, 3 dropped\n"))
+    // Right-aligned under their names, as ip -s link does.
+    #expect(
+      out.hasSuffix(
+        "  RX: bytes packets errors dropped missed mcast\n"
+          + "       1536      10      0       2     16     9\n"
+          + "  TX:   bytes packets errors dropped carrier collsns\n"
+          + "      3145728      20      1       3      18      10\n"))
+    let detailed = LinkRenderer.render([LinkView(link: link, family: nil, peers: 0)], options(stats: 2))
+    #expect(
+      detailed.hasSuffix(
+        "  RX errors: length crc frame fifo overrun\n"
+          + "                 11  13    14   15      12\n"
+          + "  TX errors: aborted fifo window heartbt\n"
+          + "                  17   19     21      20\n"))
+  }
+
+  @Test func jsonStatsCarryEveryCounterTheKernelReports() throws {
+    var link = Fixture.tun0
+    link.stats = try LinkStats(values: (1...25).map { UInt64($0) })
+    let j = try JSON.parse(LinkRenderer.render([LinkView(link: link, family: nil, peers: 0)], options(json: true, stats: 1)))
+    let stats = try #require(j[0]?["stats"])
+    #expect(stats.keys.count == 25)
+    #expect(Array(stats.keys.prefix(9)) == ["rx-bytes", "rx-packets", "rx-errors", "rx-dropped", "tx-bytes", "tx-packets", "tx-errors", "tx-dropped", "multicast"])
+    #expect(stats["rx-crc-errors"] == .number("13") && stats["rx-otherhost-dropped"] == .number("25"))
   }
 }

@@ -18,6 +18,17 @@ import Testing
     #expect(rest == ["peer", "show"])
   }
 
+  @Test(arguments: ["-prom", "-prometheus", "--prometheus"])
+  func prometheus(flag: String) throws {
+    let (o, rest) = try Options.parse([flag, "stats"])
+    #expect(o.prometheus && !o.json)
+    #expect(rest == ["stats"])
+  }
+
+  @Test func prometheusExcludesJSON() {
+    #expect(usageError { _ = try Options.parse(["-j", "-prometheus", "stats"]) } == "options \"-json\" and \"-prometheus\" exclude each other")
+  }
+
   @Test func prettyStatsDetailsForce() throws {
     let (o, rest) = try Options.parse(["-p", "-s", "-s", "-d", "-force", "stats"])
     #expect(o.pretty && o.details && o.force)

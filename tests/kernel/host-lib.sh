@@ -13,6 +13,8 @@ LOGS_DIR=$CACHE_DIR/kernel-logs
 # Where the scenarios come from; scripts/bench points it at tests/bench so
 # its benchmarks run in the same guest without being tests.
 SCENARIOS_DIR=${KT_SCENARIOS_DIR:-$KT_DIR/scenarios}
+# OpenVPN 2.7 and its trixie libraries for the upstream guest (fetch-openvpn).
+OPENVPN27_DIR=$CACHE_DIR/openvpn
 
 # The two kernels the suite knows about.
 KT_ALL_KERNELS=(legacy upstream)
@@ -46,7 +48,7 @@ kt_kernel_facts() { # NAME -> sets OVPN_KIND OVPN_MODULE OVPN_FAMILY
 KT_PKGS_FETCH=(ca-certificates dpkg kmod xz-utils zstd)
 KT_PKGS_BUILD=(bash busybox-static coreutils cpio findutils gawk grep gzip iproute2
 	iputils-ping jq kmod openssl openvpn procps sed util-linux xz-utils zstd gcc libc6-dev
-	iperf3 tcpdump nftables)
+	curl ncurses-base prometheus tmux iperf3 tcpdump nftables)
 KT_PKGS_RUN=(coreutils qemu-system-x86)
 KT_PKGS_LEGACY=(linux-image-cloud-amd64 linux-headers-cloud-amd64 openvpn-dco-dkms dkms)
 

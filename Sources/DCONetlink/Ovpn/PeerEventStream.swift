@@ -31,11 +31,19 @@ public final class PeerEventStream {
   public init(codecs: [any OvpnCodec], receiveBuffer: Int32? = nil) throws(NetlinkError) {
     socket = try NetlinkSocket(bus: NETLINK_GENERIC)
     socket.setReceiveBuffer(bytes: receiveBuffer ?? Self.defaultReceiveBuffer)
-    for c in codecs {
-      guard let group = c.family.multicastGroups["peers"] else { continue }
-      try socket.join(group: group)
-      self.codecs[c.family.id] = c
-    }
+    for c in codecs { try join(c) }
+  }
+
+  /// Joins the `peers` group of `codec`'s family, if not joined yet (a
+  /// module loaded after the stream was opened). Returns whether the family
+  /// is joined now.
+  @discardableResult
+  public func join(_ codec: any OvpnCodec) throws(NetlinkError) -> Bool {
+    if codecs[codec.family.id] != nil { return true }
+    guard let group = codec.family.multicastGroups["peers"] else { return false }
+    try socket.join(group: group)
+    codecs[codec.family.id] = codec
+    return true
   }
 
   /// Reads what is queued, without blocking, at most `limit` datagrams, and

@@ -24,18 +24,6 @@ public enum OvpnMode: UInt8, Sendable {
   public var name: String { self == .p2p ? "p2p" : "mp" }
 }
 
-/// Interface counters from IFLA_STATS64.
-public struct LinkStats: Equatable, Sendable {
-  public var rxPackets: UInt64
-  public var txPackets: UInt64
-  public var rxBytes: UInt64
-  public var txBytes: UInt64
-  public var rxErrors: UInt64
-  public var txErrors: UInt64
-  public var rxDropped: UInt64
-  public var txDropped: UInt64
-}
-
 /// One network interface as RTM_GETLINK describes it.
 public struct Link: Equatable, Sendable {
   public var name: String

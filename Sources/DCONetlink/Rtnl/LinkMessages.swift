@@ -101,12 +101,16 @@ public enum LinkMessages {
     return try msg.header(as: ifinfomsg.self).ifi_index
   }
 
-  /// struct rtnl_link_stats64: the first eight u64 fields are the ones shown.
+  /// struct rtnl_link_stats64: whole u64 fields only, at least the eight
+  /// basic ones; fields past those this build knows are ignored.
   static func decodeStats64(_ a: Attribute) throws(NetlinkError) -> LinkStats {
-    guard a.length >= 8 * 8 else { throw .malformed("IFLA_STATS64 of \(a.length) bytes") }
-    func field(_ i: Int) -> UInt64 { a.payload.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self) }
-    return LinkStats(
-      rxPackets: field(0), txPackets: field(1), rxBytes: field(2), txBytes: field(3),
-      rxErrors: field(4), txErrors: field(5), rxDropped: field(6), txDropped: field(7))
+    guard a.length >= 8 * 8, a.length % 8 == 0 else {
+      throw .malformed("IFLA_STATS64 of \(a.length) bytes")
+    }
+    let count = min(a.length / 8, LinkStats.Field.allCases.count)
+    var values: [UInt64] = []
+    values.reserveCapacity(count)
+    for i in 0..<count { values.append(a.payload.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) }
+    return try LinkStats(values: values)
   }
 }

@@ -4,7 +4,7 @@ import Glibc
 /// Creates the UDP and TCP sockets handed to the kernel as peer transports.
 public enum TransportSocket {
   /// Fills a sockaddr for `e` and calls `body` with it.
-  static func withSockaddr<R>(
+  public static func withSockaddr<R>(
     _ e: Endpoint, _ body: (UnsafePointer<sockaddr>, socklen_t) -> R
   ) -> R {
     let a = e.address

@@ -20,6 +20,8 @@ enum Dispatch {
     case ("key", "generate"): return KeyCommands.generate
     case ("stats", _): return StatsCommand.run
     case ("monitor", _): return MonitorCommand.run
+    case ("metrics", "serve"): return MetricsCommand.serve
+    case ("top", _): return TopCommand.run
     case ("showconf", _): return ConfigCommands.showconf
     case ("setconf", _): return ConfigCommands.setconf
     case ("syncconf", _): return ConfigCommands.syncconf
@@ -75,6 +77,11 @@ enum Dispatch {
       throw .usage(error)
     }
     guard let (spec, args) = parsed else { return }
+    if context.options.prometheus && !["stats", "link:show", "metrics"].contains(
+      spec.object == "link" ? "link:\(spec.verb)" : spec.object)
+    {
+      throw .usage(UsageError("option \"-prometheus\" applies to stats and link show only"))
+    }
     try handler(spec)(args, context)
   }
 }

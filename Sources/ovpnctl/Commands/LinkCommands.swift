@@ -43,6 +43,13 @@ enum LinkCommands {
   }
 
   static func show(_ args: Arguments, _ ctx: Context) throws(CommandError) {
+    if ctx.options.prometheus {
+      let snapshot = try MetricsCollector.collect(dev: args.positional, peer: nil, withPeers: false, ctx)
+      var w = PrometheusWriter()
+      MetricsRenderer.write(snapshot, peers: false, into: &w)
+      MetricsRenderer.output(w)
+      return
+    }
     var views: [LinkView] = []
     if let name = args.positional {
       let link = try kernel(.linkShow) { () throws(NetlinkError) in try ctx.client.link(named: name) }

@@ -2,14 +2,22 @@ import CMnl
 import DCONetlink
 import Glibc
 
-/// `monitor [dev NAME]`: prints the `peers` notifications of both APIs
-/// until SIGINT or SIGTERM. Lost notifications (ENOBUFS) are reported and
-/// followed by a resync: the current peers of each watched interface.
+/// `monitor [dev NAME] [status FILE]`: prints the `peers` notifications of
+/// both APIs until SIGINT or SIGTERM. Lost notifications (ENOBUFS) are
+/// reported and followed by a resync: the current peers of each watched
+/// interface. With a status file, each event carries the peer's common name.
 enum MonitorCommand {
   static func run(_ args: Arguments, _ ctx: Context) throws(CommandError) {
     var filter: Int32?
+    var watch: StatusWatch?
+    let status = try StatusNames.load(args)
     if let dev = args.string("dev") {
-      filter = try ctx.ovpnLink(dev, .monitor).0.index
+      let (link, codec) = try ctx.ovpnLink(dev, .monitor)
+      filter = link.index
+      if let status, let path = args.string("status") {
+        watch = StatusWatch(path: path, link: link, codec: codec)
+        watch?.update(status, ctx)
+      }
     }
     var codecs: [any OvpnCodec] = []
     for kind in OvpnKind.allCases {
@@ -56,12 +64,16 @@ enum MonitorCommand {
       // A notification that does not parse is reported and skipped: one bad
       // message must not end a monitor that scripts rely on.
       var lost = false
+      watch?.refresh(ctx)
+      let commonNames = watch?.names ?? [:]
       _ = try kernel(.monitor) { () throws(NetlinkError) in
         try stream.drain(limit: 64) { item in
           switch item {
           case .event(let event):
             if let filter, event.ifindex != UInt32(filter) { return }
-            Terminal.write(EventRenderer.render(event, ifname: name(event.ifindex), ctx.options))
+            Terminal.write(
+              EventRenderer.render(
+                event, ifname: name(event.ifindex), ctx.options, commonName: commonNames[event.peerID]))
           case .lost:
             Terminal.write(EventRenderer.lost(ctx.options))
             lost = true

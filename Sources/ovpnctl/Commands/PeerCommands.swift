@@ -249,6 +249,7 @@ enum PeerCommands {
   static func show(_ args: Arguments, _ ctx: Context) throws(CommandError) {
     let id: UInt32?
     do throws(UsageError) { id = try args.peerID("id") } catch { throw .usage(error) }
-    try PeerListing.show(dev: args.string("dev"), id: id, configuration: true, ctx)
+    let status = try StatusNames.load(args)
+    try PeerListing.show(dev: args.string("dev"), id: id, configuration: true, status: status, ctx)
   }
 }

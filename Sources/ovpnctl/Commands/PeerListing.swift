@@ -83,8 +83,13 @@ enum PeerListing {
   /// `peer show` and `stats`: renders the selected peers as they arrive,
   /// handing the output to stdout in chunks. Until the first chunk is full
   /// nothing is written, so a small listing that fails prints nothing.
-  static func show(dev: String?, id: UInt32?, configuration: Bool, _ ctx: Context) throws(CommandError) {
-    var r = PeerRenderer(ctx.options, configuration: configuration, into: .stdout())
+  /// `status` names the peers it knows (`status FILE`).
+  static func show(
+    dev: String?, id: UInt32?, configuration: Bool, status: StatusFile? = nil, _ ctx: Context
+  ) throws(CommandError) {
+    var r = PeerRenderer(ctx.options, configuration: configuration, into: .stdout()) {
+      status?.commonName(of: $0)
+    }
     r.begin()
     try forEachSelected(dev: dev, id: id, ctx) { r.add($0, $1) }
     r.end()

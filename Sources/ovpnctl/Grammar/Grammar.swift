@@ -70,6 +70,10 @@ enum Grammar {
   static let keepalive = kw("keepalive", ("INTERVAL", .number), ("TIMEOUT", .number))
   static let vpnIP = kw("vpn-ip", ("ADDR", .address), repeatable: true)
   static let slot = kw("slot", ("SLOT", .choice(slots)))
+  /// An OpenVPN server's status file: common names beside the peer ids.
+  static let status = kw("status", ("FILE", .file))
+  static let statusHelp =
+    "status FILE := OpenVPN's --status file (--status-version 2 or 3): common names; needs dev"
 
   static let link = ObjectSpec(
     name: "link",
@@ -120,7 +124,7 @@ enum Grammar {
         keywords: [dev, kw("id", ("ID", .peerID))]),
       CommandSpec(
         object: "peer", verb: "show", aliases: ["list", "ls"],
-        keywords: [dev, kw("id", ("ID", .peerID))]),
+        keywords: [dev, kw("id", ("ID", .peerID)), status]),
     ],
     usage: """
       Usage: ovpnctl peer add dev NAME id ID remote ADDR:PORT [ local [ADDR]:PORT ] [ vpn-ip ADDR ]...
@@ -133,12 +137,13 @@ enum Grammar {
              ovpnctl peer set dev NAME id ID [ remote ADDR:PORT ] [ local ADDR ] [ vpn-ip ADDR ]...
                               [ keepalive INTERVAL TIMEOUT ] [ tx-id ID ]
              ovpnctl peer del dev NAME id ID
-             ovpnctl peer show [ dev NAME ] [ id ID ]
+             ovpnctl peer show [ dev NAME ] [ id ID ] [ status FILE ]
              ovpnctl peer help
       Where: ID := 0..16777215
              ADDR:PORT := { IPV4:PORT | [IPV6]:PORT | [IPV6%IFNAME]:PORT | [IPV6%INDEX]:PORT }
              MARK := SO_MARK of the socket ovpnctl opens, 0..0xffffffff (not with fd)
              proto := { udp | tcp }   (udp unless given)
+             \(statusHelp)
       """)
 
   static let key = ObjectSpec(
@@ -175,21 +180,51 @@ enum Grammar {
     commands: [
       CommandSpec(
         object: "stats", verb: "", aliases: ["show", "list", "ls"],
-        keywords: [dev, peerDev])
+        keywords: [dev, peerDev, status])
     ],
     usage: """
-      Usage: ovpnctl stats [ dev NAME ] [ peer ID ]
+      Usage: ovpnctl stats [ dev NAME ] [ peer ID ] [ status FILE ]
              ovpnctl stats help
+      Where: \(statusHelp)
       """)
 
   static let monitor = ObjectSpec(
     name: "monitor",
-    commands: [CommandSpec(object: "monitor", verb: "", keywords: [dev])],
+    commands: [CommandSpec(object: "monitor", verb: "", keywords: [dev, status])],
     usage: """
-      Usage: ovpnctl monitor [ dev NAME ]
+      Usage: ovpnctl monitor [ dev NAME ] [ status FILE ]
              ovpnctl monitor help
       Events: peer-del (with reason), key-swap, peer-float, lost-events (followed by a resync).
+      Where: \(statusHelp)
       """)
+
+  static let metrics = ObjectSpec(
+    name: "metrics",
+    commands: [
+      CommandSpec(object: "metrics", verb: "serve", keywords: [kw("listen", ("[ADDR]:PORT", .localEndpoint))])
+    ],
+    usage: """
+      Usage: ovpnctl metrics serve [ listen [ADDR]:PORT ]
+             ovpnctl metrics help
+      Serves the Prometheus exposition at /metrics over HTTP, on 127.0.0.1:9176 unless
+      listen says otherwise (:PORT for every address), until SIGINT or SIGTERM.
+      The same exposition, once, without event counters: ovpnctl -prometheus stats
+      """)
+
+  static let top = ObjectSpec(
+    name: "top",
+    commands: [
+      CommandSpec(
+        object: "top", verb: "",
+        keywords: [dev, kw("interval", ("SECS", .number)), kw("count", ("N", .number))])
+    ],
+    usage: """
+      Usage: ovpnctl top [ dev NAME ] [ interval SECS ] [ count N ]
+             ovpnctl top help
+      Per-peer rates, busiest first, every SECS seconds (default 2). On a terminal it
+      redraws in place until q or ^C; otherwise it prints a block per interval, N of them.
+      """)
+
 
   static let configFile = ValueSpec(metavar: "FILE", kind: .file)
 
@@ -255,23 +290,24 @@ enum Grammar {
       Deletes the interface; its peers, addresses, routes and socket keeper go with it.
       """)
 
-  static let objects = [link, peer, key, stats, monitor, showconf, setconf, syncconf, up, down]
+  static let objects = [link, peer, key, stats, monitor, metrics, top, showconf, setconf, syncconf, up, down]
 
   static func object(_ name: String) -> ObjectSpec? { objects.first { $0.name == name } }
 
   static let mainUsage = """
     Usage: ovpnctl [ OPTIONS ] OBJECT { COMMAND | help }
            ovpnctl [ OPTIONS ] -batch FILE
-    where  OBJECT := { link | peer | key | stats | monitor | showconf | setconf | syncconf |
-                       up | down }
-           OPTIONS := { -j[son] | -p[retty] | -s[tats] | -d[etails] | -n[etns] NAME | -force |
-                        -dry-run | -rcvbuf SIZE | -V[ersion] | -h[elp] }
+    where  OBJECT := { link | peer | key | stats | monitor | metrics | top | showconf | setconf |
+                       syncconf | up | down }
+           OPTIONS := { -j[son] | -p[retty] | -prom[etheus] | -s[tats] | -d[etails] |
+                        -n[etns] NAME | -force | -dry-run | -rcvbuf SIZE | -V[ersion] | -h[elp] }
     """
 
   /// Global options as the parser accepts them (for docs and completion).
   static let options: [(names: [String], takesValue: Bool)] = [
-    (["-j", "-json"], false), (["-p", "-pretty"], false), (["-s", "-stats"], false),
-    (["-d", "-details"], false), (["-n", "-netns"], true), (["-force"], false), (["-dry-run"], false),
+    (["-j", "-json"], false), (["-p", "-pretty"], false), (["-prom", "-prometheus"], false),
+    (["-s", "-stats"], false), (["-d", "-details"], false), (["-n", "-netns"], true),
+    (["-force"], false), (["-dry-run"], false),
     (["-batch"], true), (["-rcvbuf"], true), (["-V", "-Version"], false), (["-h", "-help"], false),
   ]
 }

@@ -75,6 +75,14 @@ struct JSONWriter {
     if let value { buffer.append(value) } else { buffer.append("null") }
   }
 
+  /// A field whose name is only known at run time (a table of counters).
+  mutating func field<T: BinaryInteger>(named name: String, _ value: T) {
+    separate()
+    Self.appendString(name, to: &buffer)
+    if pretty { buffer.append(": ") } else { buffer.append(byte: UInt8(ascii: ":")) }
+    buffer.append(value)
+  }
+
   mutating func field(_ name: StaticString, _ value: Bool) {
     key(name)
     buffer.append(value ? "true" : "false")

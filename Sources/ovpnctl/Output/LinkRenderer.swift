@@ -42,14 +42,7 @@ enum LinkRenderer {
       }
       if o.stats > 0, let s = v.link.stats {
         w.beginObject("stats")
-        w.field("rx-bytes", s.rxBytes)
-        w.field("rx-packets", s.rxPackets)
-        w.field("rx-errors", s.rxErrors)
-        w.field("rx-dropped", s.rxDropped)
-        w.field("tx-bytes", s.txBytes)
-        w.field("tx-packets", s.txPackets)
-        w.field("tx-errors", s.txErrors)
-        w.field("tx-dropped", s.txDropped)
+        for (f, value) in jsonOrder(s) { w.field(named: f.name, value) }
         w.endObject()
       }
       w.endObject()
@@ -86,12 +79,52 @@ enum LinkRenderer {
           out += "  features: \(f.names.isEmpty ? "none" : f.names.joined(separator: ", "))\n"
         }
       }
-      if o.stats > 0, let s = v.link.stats {
-        out += "  rx: \(Format.bytes(s.rxBytes)), \(s.rxPackets) packets"
-        out += ", \(s.rxErrors) errors, \(s.rxDropped) dropped\n"
-        out += "  tx: \(Format.bytes(s.txBytes)), \(s.txPackets) packets"
-        out += ", \(s.txErrors) errors, \(s.txDropped) dropped\n"
+      if o.stats > 0, let s = v.link.stats { out += statsTable(s, detail: o.stats > 1) }
+    }
+    return out
+  }
+
+  /// The eight basic counters first (rx, then tx), then the others in the
+  /// kernel's order: the keys of the JSON `stats` object.
+  static func jsonOrder(_ s: LinkStats) -> [(LinkStats.Field, UInt64)] {
+    let first: [LinkStats.Field] = [
+      .rxBytes, .rxPackets, .rxErrors, .rxDropped, .txBytes, .txPackets, .txErrors, .txDropped,
+    ]
+    let rest = s.reported.filter { !first.contains($0.0) }
+    return first.map { ($0, s[$0] ?? 0) } + rest
+  }
+
+  /// The counters as `ip -s link` lays them out: a row of names over a row
+  /// of numbers, each column as wide as its widest cell; with -s -s, the
+  /// error breakdown too. Counters this kernel does not report are left out.
+  static func statsTable(_ s: LinkStats, detail: Bool) -> String {
+    typealias Column = (String, LinkStats.Field)
+    var rows: [(String, [Column])] = [
+      ("RX:", [("bytes", .rxBytes), ("packets", .rxPackets), ("errors", .rxErrors), ("dropped", .rxDropped),
+        ("missed", .rxMissedErrors), ("mcast", .multicast), ("nohandler", .rxNohandler),
+        ("otherhost", .rxOtherhostDropped)]),
+      ("TX:", [("bytes", .txBytes), ("packets", .txPackets), ("errors", .txErrors), ("dropped", .txDropped),
+        ("carrier", .txCarrierErrors), ("collsns", .collisions)]),
+    ]
+    if detail {
+      rows.append(("RX errors:", [("length", .rxLengthErrors), ("crc", .rxCRCErrors), ("frame", .rxFrameErrors),
+        ("fifo", .rxFIFOErrors), ("overrun", .rxOverErrors)]))
+      rows.append(("TX errors:", [("aborted", .txAbortedErrors), ("fifo", .txFIFOErrors), ("window", .txWindowErrors),
+        ("heartbt", .txHeartbeatErrors)]))
+    }
+    let labelWidth = rows.map(\.0.count).max() ?? 0
+    var out = ""
+    for (label, columns) in rows {
+      let cells = columns.compactMap { c in s[c.1].map { (c.0, String($0)) } }
+      guard !cells.isEmpty else { continue }
+      var names = "  " + label + String(repeating: " ", count: labelWidth - label.count)
+      var values = "  " + String(repeating: " ", count: labelWidth)
+      for (name, value) in cells {
+        let w = max(name.count, value.count)
+        names += " " + String(repeating: " ", count: w - name.count) + name
+        values += " " + String(repeating: " ", count: w - value.count) + value
       }
+      out += names + "\n" + values + "\n"
     }
     return out
   }

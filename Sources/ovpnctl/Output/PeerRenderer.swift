@@ -3,22 +3,31 @@ import DCONetlink
 /// `peer show` and `stats`: wg-style blocks for people, one JSON array for
 /// scripts. Peers are rendered one at a time, as the dump delivers them,
 /// straight into one output buffer: `begin`, `add` for each peer, `end`.
+/// `commonName` names a peer from an OpenVPN status file (`status FILE`).
 struct PeerRenderer {
   let json: Bool
   /// Whether to show configuration (peer show) or identity and counters only (stats).
   let configuration: Bool
   private var w: JSONWriter
   private var lastLink: Int32?
+  private let commonName: (Peer) -> String?
 
-  init(_ o: Options, configuration: Bool = true, into buffer: OutputBuffer = OutputBuffer()) {
+  init(
+    _ o: Options, configuration: Bool = true, into buffer: OutputBuffer = OutputBuffer(),
+    commonName: @escaping (Peer) -> String? = { _ in nil }
+  ) {
     json = o.json
     self.configuration = configuration
+    self.commonName = commonName
     w = JSONWriter(pretty: o.pretty, into: buffer)
   }
 
-  /// The whole output for `rows` as one String (tests, small outputs).
-  static func render(_ rows: [(Link, Peer)], _ o: Options, configuration: Bool = true) -> String {
-    var r = PeerRenderer(o, configuration: configuration)
+  /// The whole output for `rows` as one String (tests, small outputs);
+  /// `names` are common names by peer id.
+  static func render(
+    _ rows: [(Link, Peer)], _ o: Options, configuration: Bool = true, names: [UInt32: String] = [:]
+  ) -> String {
+    var r = PeerRenderer(o, configuration: configuration) { names[$0.id] }
     r.begin()
     for (link, p) in rows { r.add(link, p) }
     r.end()
@@ -52,6 +61,7 @@ struct PeerRenderer {
     w.field("ifname", link.name)
     w.field("ifindex", link.index)
     w.field("id", p.id)
+    if let name = commonName(p) { w.field("common-name", name) }
     if configuration { configurationFields(p) }
     let s = p.stats
     w.field("vpn-rx-bytes", s.vpnRxBytes)
@@ -97,6 +107,11 @@ struct PeerRenderer {
     w.buffer.append("\npeer: ")
     w.buffer.append(p.id)
     w.buffer.append("\n")
+    if let name = commonName(p) {
+      w.buffer.append("  common-name: ")
+      w.buffer.append(name)
+      w.buffer.append("\n")
+    }
     if configuration { configurationText(p) }
     let s = p.stats
     w.buffer.append("  transfer: ")
