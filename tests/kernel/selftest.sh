@@ -478,8 +478,9 @@ st_keepers() {
 	local p c
 	for p in /proc/[0-9]*; do
 		read -r c 2>/dev/null <"$p/comm" || continue
-		[[ $c == ovpnctl-keeper ]] && echo "${p#/proc/}"
+		if [[ $c == ovpnctl-keeper ]]; then echo "${p#/proc/}"; fi
 	done
+	return 0
 }
 
 # st_close_socket: test-close-socket.sh: the topology and traffic of test.sh,
