@@ -48,7 +48,7 @@ kt_kernel_facts() { # NAME -> sets OVPN_KIND OVPN_MODULE OVPN_FAMILY
 KT_PKGS_FETCH=(ca-certificates dpkg kmod xz-utils zstd)
 KT_PKGS_BUILD=(bash busybox-static coreutils cpio findutils gawk grep gzip iproute2
 	iputils-ping jq kmod openssl openvpn procps sed util-linux xz-utils zstd gcc libc6-dev
-	curl ncurses-base prometheus tmux)
+	curl ncurses-base prometheus tmux iperf3 tcpdump nftables)
 KT_PKGS_RUN=(coreutils qemu-system-x86)
 KT_PKGS_LEGACY=(linux-image-cloud-amd64 linux-headers-cloud-amd64 openvpn-dco-dkms dkms)
 

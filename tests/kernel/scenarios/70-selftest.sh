@@ -1,0 +1,15 @@
+#!/bin/bash
+# kernels: upstream
+# requires: ovpnctl iperf3 tcpdump
+# timeout: 420
+#
+# The Linux ovpn selftest test.sh, ported (see selftest.sh): an mp server
+# and six p2p clients over UDP, asymmetric ids (tx-id needs upstream >= 7.1),
+# AES-256-GCM.
+# shellcheck source=SCRIPTDIR/../lib.sh
+source "$TESTS_DIR/lib.sh"
+source "$TESTS_DIR/tunnel.sh"
+source "$TESTS_DIR/selftest.sh"
+require_ovpnctl
+
+st_test
