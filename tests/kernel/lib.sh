@@ -7,6 +7,7 @@
 #
 #   # kernels: legacy upstream     which kernels it applies to (default: all);
 #                                  on the others it is reported as SKIP
+#   # legacy: REASON               why it cannot run there (shown with the SKIP)
 #   # requires: ovpnctl            SKIP when the ovpnctl binary (or another
 #                                  named command) is not in the initramfs
 #   # timeout: 120                 seconds (default 120)

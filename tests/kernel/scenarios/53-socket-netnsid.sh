@@ -1,5 +1,6 @@
 #!/bin/bash
 # kernels: upstream
+# legacy: ovpn-dco-v2 has no socket-netnsid attribute
 # requires: ovpnctl
 # timeout: 120
 #

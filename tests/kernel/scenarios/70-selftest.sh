@@ -1,5 +1,6 @@
 #!/bin/bash
 # kernels: upstream
+# legacy: ovpn-dco-v2 has no tx-id, which the asymmetric ids of this test need
 # requires: ovpnctl iperf3 tcpdump
 # timeout: 420
 #

@@ -1,5 +1,6 @@
 #!/bin/bash
 # kernels: upstream
+# legacy: deleting a TCP peer under traffic WARNs in ovpn_tcp_read_sock and taints the kernel
 # requires: ovpnctl iperf3 tcpdump
 # timeout: 420
 #

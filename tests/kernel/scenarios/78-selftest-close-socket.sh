@@ -1,5 +1,6 @@
 #!/bin/bash
 # kernels: upstream
+# legacy: the module holds its own reference to the socket, so closing it ends no peer
 # requires: ovpnctl iperf3 tcpdump
 # timeout: 600
 #

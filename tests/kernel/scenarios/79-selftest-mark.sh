@@ -1,5 +1,6 @@
 #!/bin/bash
 # kernels: upstream
+# legacy: its transport packets do not carry the socket mark where nft meta mark looks
 # requires: ovpnctl nft
 # timeout: 300
 #
