@@ -285,6 +285,9 @@ cleanup_all() {
 	for dev in $(ip -d -j link show | jq -r '.[] | select(.linkinfo.info_kind != null) | .ifname'); do
 		ip link del "$dev" 2>/dev/null || true # a veth peer may have gone with its twin
 	done
+	# A keeper killed above leaves its socket file behind; a later scenario's
+	# namespace can get the same inode and ifindex, and so the same name.
+	rm -f /run/ovpnctl/keeper-* 2>/dev/null || true
 	local left
 	left=$(ip -d -j link show | jq -r '[.[] | select(.linkinfo.info_kind != null) | .ifname] | join(" ")')
 	[[ -z $left ]] || echo "cleanup: links left behind: $left"
