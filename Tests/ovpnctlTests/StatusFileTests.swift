@@ -152,5 +152,7 @@ private func problem(_ text: String) -> StatusFile.Problem? {
   @Test func namesForRows() throws {
     let file = try StatusFile.parse(StatusFixtures.sampleV2)
     #expect([0, 1, 9].map { file.commonName(of: peer($0)) } == ["alice", "bob", nil])
+    let name = file.namer()
+    #expect([0, 1, 9].map { name(peer($0)) } == ["alice", "bob", nil])
   }
 }

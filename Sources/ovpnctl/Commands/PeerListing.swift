@@ -87,9 +87,8 @@ enum PeerListing {
   static func show(
     dev: String?, id: UInt32?, configuration: Bool, status: StatusFile? = nil, _ ctx: Context
   ) throws(CommandError) {
-    var r = PeerRenderer(ctx.options, configuration: configuration, into: .stdout()) {
-      status?.commonName(of: $0)
-    }
+    let name = status?.namer()
+    var r = PeerRenderer(ctx.options, configuration: configuration, into: .stdout()) { name?($0) }
     r.begin()
     try forEachSelected(dev: dev, id: id, ctx) { r.add($0, $1) }
     r.end()

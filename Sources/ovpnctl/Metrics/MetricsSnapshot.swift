@@ -22,9 +22,10 @@ struct MetricsSnapshot {
 
   /// Gives each peer the common name an OpenVPN status file lists for it.
   mutating func name(from file: StatusFile) {
+    let name = file.namer()
     for i in interfaces.indices {
       for j in interfaces[i].peers.indices {
-        interfaces[i].peers[j].commonName = file.commonName(of: interfaces[i].peers[j].peer)
+        interfaces[i].peers[j].commonName = name(interfaces[i].peers[j].peer)
       }
     }
   }

@@ -48,6 +48,17 @@ struct StatusFile: Equatable {
     return nil
   }
 
+  /// `commonName(of:)` for many peers: where the file has peer ids they are
+  /// indexed once, so naming a dump of thousands of peers is not a search
+  /// of the whole client list per peer. The first client with an id wins,
+  /// as in `commonName(of:)`.
+  func namer() -> (Peer) -> String? {
+    guard hasPeerIDs else { return commonName(of:) }
+    var byID: [UInt32: String?] = [:]
+    for c in clients { if let id = c.peerID, byID[id] == nil { byID[id] = .some(c.commonName) } }
+    return { byID[$0.id] ?? nil }
+  }
+
   static func same(_ a: Endpoint, _ b: Endpoint) -> Bool {
     a.address.unmapped == b.address.unmapped && a.port == b.port
   }
