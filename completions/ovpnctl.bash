@@ -7,9 +7,9 @@
 # interface names and peer ids read from `ovpnctl -j ... show`.
 #
 # The grammar block below is data, parsed when this file is sourced. Its
-# format is shared with the zsh and fish completions and is checked against
-# the parser's tables (Sources/ovpnctl/Grammar/Grammar.swift) by
-# Tests/ovpnctlTests/DocsDriftTests.swift:
+# format is shared with the zsh and fish completions. It is generated from the
+# grammar table (Sources/ovpnctl/Grammar/Grammar.swift) by scripts/completions,
+# and a unit test keeps it so: do not edit it by hand. The format:
 #   object   OBJECT VERB|ALIAS...      VERB "-": the object takes keywords directly
 #   command  OBJECT:VERB SPEC...       SPEC: <kind> required positional, [kind]
 #                                      optional positional, KEYWORD[*]=KIND[,KIND]
@@ -63,7 +63,7 @@ choice   cipher   aes-128-gcm aes-192-gcm aes-256-gcm chacha20-poly1305
 conflict peer:add fd proto listen local mark
 conflict peer:add listen remote local
 option   -j|-json -p|-pretty -prom|-prometheus -s|-stats|-statistics -d|-details -force -dry-run -V|-Version|-version -h|-help
-option   -n|-netns=netns -b|-batch=file -rcvbuf=number
+option   -n|-netns=netns -b|-batch=file -rcvbuf=num
 '
 # <<< ovpnctl grammar
 

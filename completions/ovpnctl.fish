@@ -7,9 +7,9 @@
 # interface names and peer ids read from `ovpnctl -j ... show`.
 #
 # The grammar block below is data. Its format is shared with the bash and zsh
-# completions (see ovpnctl.bash for a description) and is checked against the
-# parser's tables (Sources/ovpnctl/Grammar/Grammar.swift) by
-# Tests/ovpnctlTests/DocsDriftTests.swift.
+# completions (see ovpnctl.bash for a description). It is generated from the
+# grammar table (Sources/ovpnctl/Grammar/Grammar.swift) by scripts/completions:
+# do not edit it by hand.
 
 # >>> ovpnctl grammar
 set -g __ovpnctl_grammar '
@@ -54,7 +54,7 @@ choice   cipher   aes-128-gcm aes-192-gcm aes-256-gcm chacha20-poly1305
 conflict peer:add fd proto listen local mark
 conflict peer:add listen remote local
 option   -j|-json -p|-pretty -prom|-prometheus -s|-stats|-statistics -d|-details -force -dry-run -V|-Version|-version -h|-help
-option   -n|-netns=netns -b|-batch=file -rcvbuf=number
+option   -n|-netns=netns -b|-batch=file -rcvbuf=num
 '
 # <<< ovpnctl grammar
 

@@ -59,9 +59,9 @@ enum Batch {
       let rc: Int32
       do throws(CommandError) {
         if let joins, context.window != nil {
-          try Dispatch.handler(joins.spec)(joins.args, context)
+          try joins.spec.run(joins.args, context)
         } else {
-          try Dispatch.run(words, context)
+          try Router.run(words, context)
         }
         Terminal.flush()
         rc = 0

@@ -1,4 +1,5 @@
-/// Global options, parsed before the object in the manner of ip(8).
+/// Global options, parsed before the object in the manner of ip(8); their
+/// spellings are in Grammar.options.
 struct Options: Equatable {
   var json = false
   /// Prometheus text exposition instead of text or JSON (-prom[etheus]).
@@ -33,22 +34,25 @@ struct Options: Equatable {
         i += 1
         return argv[i]
       }
-      switch opt {
-      case "-j", "-json": o.json = true
-      case "-p", "-pretty": o.pretty = true
-      case "-prom", "-prometheus": o.prometheus = true
-      case "-s", "-stats", "-statistics": o.stats += 1
-      case "-d", "-details": o.details = true
-      case "-n", "-netns": o.netns = try value()
-      case "-force": o.force = true
-      case "-dry-run": o.dryRun = true
-      case "-b", "-batch": o.batch = try value()
-      case "-rcvbuf":
+      guard let spec = Grammar.option(opt) else {
+        throw UsageError("option \"\(argv[i])\" is unknown, try \"ovpnctl -help\"")
+      }
+      switch spec.name {
+      case .json: o.json = true
+      case .pretty: o.pretty = true
+      case .prometheus: o.prometheus = true
+      case .stats: o.stats += 1
+      case .details: o.details = true
+      case .netns: o.netns = try value()
+      case .force: o.force = true
+      case .dryRun: o.dryRun = true
+      case .batch: o.batch = try value()
+      case .rcvbuf:
         let text = try value()
-        o.receiveBuffer = try Arguments.number(text, Int32(1024)...Int32(1 << 30), what: "the receive buffer size (bytes)")
-      case "-V", "-Version", "-version": o.version = true
-      case "-h", "-help": o.help = true
-      default: throw UsageError("option \"\(argv[i])\" is unknown, try \"ovpnctl -help\"")
+        o.receiveBuffer = try Arguments.number(
+          text, Int32(1024)...Int32(1 << 30), what: "the receive buffer size (bytes)")
+      case .version: o.version = true
+      case .help: o.help = true
       }
       i += 1
     }

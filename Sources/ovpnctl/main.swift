@@ -5,4 +5,4 @@ import Glibc
 if CommandLine.arguments.first == "ovpnctl-keeper" {
   Keeper.main(Array(CommandLine.arguments.dropFirst()))
 }
-exit(Main.run(Array(CommandLine.arguments.dropFirst())))
+exit(Program.run(Array(CommandLine.arguments.dropFirst())))

@@ -22,30 +22,30 @@ import Testing
   }
 
   @Test func requiredPositionalMissing() {
-    #expect(usageError { _ = try Dispatch.parse(argv("link add")) } == "argument \"NAME\" is required")
-    #expect(usageError { _ = try Dispatch.parse(argv("link add type ovpn")) } == "argument \"NAME\" is required")
-    #expect(usageError { _ = try Dispatch.parse(argv("link del")) } == "argument \"NAME\" is required")
+    #expect(usageError { _ = try Router.parse(argv("link add")) } == "argument \"NAME\" is required")
+    #expect(usageError { _ = try Router.parse(argv("link add type ovpn")) } == "argument \"NAME\" is required")
+    #expect(usageError { _ = try Router.parse(argv("link del")) } == "argument \"NAME\" is required")
   }
 
   @Test func secondPositionalIsAnUnknownKeyword() {
-    #expect(usageError { _ = try Dispatch.parse(argv("link del tun0 tun1")) } == "unknown keyword \"tun1\", try \"ovpnctl link help\"")
+    #expect(usageError { _ = try Router.parse(argv("link del tun0 tun1")) } == "unknown keyword \"tun1\", try \"ovpnctl link help\"")
   }
 
   @Test func unknownKeyword() {
-    #expect(usageError { _ = try Dispatch.parse(argv("peer add dev tun0 frob 1")) } == "unknown keyword \"frob\", try \"ovpnctl peer help\"")
-    #expect(usageError { _ = try Dispatch.parse(argv("key swap dev tun0 id 1")) } == "unknown keyword \"id\", try \"ovpnctl key help\"")
+    #expect(usageError { _ = try Router.parse(argv("peer add dev tun0 frob 1")) } == "unknown keyword \"frob\", try \"ovpnctl peer help\"")
+    #expect(usageError { _ = try Router.parse(argv("key swap dev tun0 id 1")) } == "unknown keyword \"id\", try \"ovpnctl key help\"")
   }
 
   @Test func missingValue() {
-    #expect(usageError { _ = try Dispatch.parse(argv("peer add dev")) } == "argument \"dev\" needs NAME")
-    #expect(usageError { _ = try Dispatch.parse(argv("peer add dev t id 1 keepalive 10")) } == "argument \"keepalive\" needs INTERVAL TIMEOUT")
-    #expect(usageError { _ = try Dispatch.parse(argv("key add dev t encrypt")) } == "argument \"encrypt\" needs FILE")
+    #expect(usageError { _ = try Router.parse(argv("peer add dev")) } == "argument \"dev\" needs NAME")
+    #expect(usageError { _ = try Router.parse(argv("peer add dev t id 1 keepalive 10")) } == "argument \"keepalive\" needs INTERVAL TIMEOUT")
+    #expect(usageError { _ = try Router.parse(argv("key add dev t encrypt")) } == "argument \"encrypt\" needs FILE")
   }
 
   @Test func duplicateKeyword() {
-    #expect(usageError { _ = try Dispatch.parse(argv("peer add dev a id 1 dev b")) } == "duplicate \"dev\": \"b\" is the second value")
+    #expect(usageError { _ = try Router.parse(argv("peer add dev a id 1 dev b")) } == "duplicate \"dev\": \"b\" is the second value")
     #expect(
-      usageError { _ = try Dispatch.parse(argv("peer set dev a id 1 keepalive 1 2 keepalive 5 6")) }
+      usageError { _ = try Router.parse(argv("peer set dev a id 1 keepalive 1 2 keepalive 5 6")) }
         == "duplicate \"keepalive\": \"5 6\" is the second value")
   }
 
@@ -127,6 +127,6 @@ extension Arguments {
     for k in spec.keywords {
       for vals in all(k.name) { words.append(k.name); words += k.name == key ? [value] : vals }
     }
-    return try Arguments(words, spec: spec)
+    return try Arguments(words, syntax: spec)
   }
 }

@@ -15,7 +15,7 @@ import Testing
     let ctx = fakeContext(genl, rtnl, o)
     let line = "key add dev tun0 peer 1 slot primary key-id 0 cipher aes-128-gcm encrypt - decrypt /nonexistent"
     do {
-      try Dispatch.run(argv(line), ctx)
+      try Router.run(argv(line), ctx)
       Issue.record("key add succeeded")
     } catch {
       guard case .usage(let u) = error else { Issue.record("not a usage error: \(error)"); return }
@@ -28,13 +28,13 @@ import Testing
     let genl = FakeKernel()
     let rtnl = FakeKernel(links: ["tun0": (3, "ovpn")])
     let ctx = fakeContext(genl, rtnl)
-    try Dispatch.run(argv("peer del dev tun0 id 1"), ctx)
-    try Dispatch.run(argv("peer del dev tun0 id 2"), ctx)
-    try Dispatch.run(argv("key swap dev tun0 peer 2"), ctx)
+    try Router.run(argv("peer del dev tun0 id 1"), ctx)
+    try Router.run(argv("peer del dev tun0 id 2"), ctx)
+    try Router.run(argv("key swap dev tun0 peer 2"), ctx)
     #expect(rtnl.sent.count == 1)
     #expect(genl.commands.count == 3)
     ctx.forgetLinks()
-    try Dispatch.run(argv("peer del dev tun0 id 3"), ctx)
+    try Router.run(argv("peer del dev tun0 id 3"), ctx)
     #expect(rtnl.sent.count == 2)
   }
 }

@@ -9,7 +9,7 @@ import Testing
 
 /// Runs one command line (after global options) against the fakes.
 func run(_ line: String, genl: FakeKernel, rtnl: FakeKernel) throws {
-  try Dispatch.run(argv(line), fakeContext(genl, rtnl))
+  try Router.run(argv(line), fakeContext(genl, rtnl))
 }
 
 /// The CommandError a command line fails with.

@@ -39,7 +39,7 @@ struct Rng {
       for _ in 0..<rng.below(12) { line.append(rng.pick(Self.words)) }
       if line.count == 1 { line.append("dev") }  // a bare object prints its help
       do {
-        guard let (spec, args) = try Dispatch.parse(line) else { continue }
+        guard let (spec, args) = try Router.parse(line) else { continue }
         parsedCount += 1
         switch (spec.object, spec.verb) {
         case ("peer", "add"): _ = try? PeerCommands.parseAdd(args)
@@ -55,7 +55,7 @@ struct Rng {
           _ = try? args.number("mtu", 68...65535, what: "the MTU") as UInt32?
         }
       } catch {
-        // Dispatch.parse throws UsageError only: the type system says so.
+        // Router.parse throws UsageError only: the type system says so.
       }
     }
     #expect(parsedCount > 500)

@@ -15,7 +15,7 @@ func argv(_ line: String) -> [String] { line.split(separator: " ").map(String.in
 
 /// Parses `line` (after global options) into its spec and arguments.
 func parsed(_ line: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> (CommandSpec, Arguments) {
-  guard let p = try Dispatch.parse(argv(line)) else {
+  guard let p = try Router.parse(argv(line)) else {
     Issue.record("\"\(line)\" parsed as a help request", sourceLocation: sourceLocation)
     throw UsageError("help")
   }

@@ -49,22 +49,14 @@ enum PeerCommands {
     let mark = try mark(args)
     let transport: Transport
     if let fdText = args.string("fd") {
+      // Arguments has refused proto, listen, local and mark beside fd.
       let fd: Int32 = try Arguments.number(fdText, 0...Int32.max, what: "a file descriptor")
-      if proto != nil || args.has("listen") || local != nil {
-        throw UsageError("\"fd\" takes an existing socket: proto, listen and local do not apply")
-      }
-      if mark != nil {
-        throw UsageError("\"mark\" applies to the sockets ovpnctl opens; set SO_MARK on the socket given with \"fd\"")
-      }
       config.remote = remote
       transport = .descriptor(fd)
     } else if proto == "tcp" {
-      if local != nil && args.has("listen") {
-        throw UsageError("\"listen\" already names the local address; drop \"local\"")
-      }
       if let listen = try args.localEndpoint("listen") {
-        if remote != nil { throw UsageError("proto tcp takes either \"remote\" or \"listen\", not both") }
-        // Without an address, listen on both families (an IPv6 wildcard socket).
+        // Arguments has refused remote and local beside listen. Without an
+        // address, listen on both families (an IPv6 wildcard socket).
         transport = .tcpListen(local: wildcard(listen, v6: true))
       } else if let remote {
         try checkFamilies(local?.0, remote, args)
@@ -74,7 +66,6 @@ enum PeerCommands {
         throw UsageError("proto tcp needs \"remote ADDR:PORT\" or \"listen [ADDR]:PORT\"")
       }
     } else {
-      if args.has("listen") { throw UsageError("\"listen\" needs \"proto tcp\"") }
       guard let remote else { throw UsageError.missing("remote") }
       try checkFamilies(local?.0, remote, args)
       let bind = wildcard(local ?? (nil, 1194), v6: remote.address.unmapped.isV6)

@@ -75,7 +75,7 @@ enum ConfigCommands {
       file = try ConfigFile.load(path)
       for v in args.all("rekey") {
         let id: UInt32 = try Arguments.number(v[0], 0...maxPeerID, what: "a peer id")
-        guard Grammar.slots.contains(v[1]) else {
+        guard Grammar.slots.values.contains(v[1]) else {
           throw UsageError("argument of \"rekey\" must be ID and one of \"primary\", \"secondary\", not \"\(v[1])\"")
         }
         let slot: KeySlot = v[1] == "primary" ? .primary : .secondary

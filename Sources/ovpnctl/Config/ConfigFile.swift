@@ -94,30 +94,34 @@ struct ConfigFile: Equatable {
 
   static let statements = ["interface", "address", "route", "peer", "key"]
 
-  static let interfaceSpec = CommandSpec(
-    object: "interface", verb: "",
+  static let interfaceSpec = Syntax(
+    object: "interface",
     keywords: [
       KeywordSpec(name: "kind", values: [ValueSpec(metavar: "KIND", kind: .choice(Grammar.kinds))]),
       KeywordSpec(name: "mode", values: [ValueSpec(metavar: "MODE", kind: .choice(Grammar.modes))]),
       KeywordSpec(name: "mtu", values: [ValueSpec(metavar: "MTU", kind: .number)]),
     ])
 
-  static let routeSpec = CommandSpec(
-    object: "route", verb: "", positional: ValueSpec(metavar: "PREFIX", kind: .address),
+  static let routeSpec = Syntax(
+    object: "route", positional: ValueSpec(metavar: "PREFIX", kind: .address),
     positionalRequired: true,
     keywords: [KeywordSpec(name: "via", values: [ValueSpec(metavar: "ADDR", kind: .address)])])
 
   /// The keywords a peer line takes: those of `peer add`, but the interface
   /// comes from the command line and a descriptor means nothing in a file.
-  static let peerSpec: CommandSpec = {
-    let add = Grammar.peer.command("add")!
-    return CommandSpec(
-      object: "peer", verb: "add", keywords: add.keywords.filter { $0.name != "dev" && $0.name != "fd" })
+  static let peerSpec: Syntax = {
+    let add = Grammar.peer.command("add")!.syntax
+    let dropped = ["dev", "fd"]
+    return Syntax(
+      object: "peer", keywords: add.keywords.filter { !dropped.contains($0.name) },
+      rules: add.rules.filter {
+        if case .conflict(let c) = $0 { !dropped.contains(c.keyword) } else { true }
+      })
   }()
 
-  static let keySpec: CommandSpec = {
+  static let keySpec: Syntax = {
     let add = Grammar.key.command("add")!
-    return CommandSpec(object: "key", verb: "add", keywords: add.keywords.filter { $0.name != "dev" })
+    return Syntax(object: "key", keywords: add.keywords.filter { $0.name != "dev" })
   }()
 
   static func parse(_ text: String, path: String, checkKeyFiles: Bool = true) throws(LineError)
@@ -139,7 +143,7 @@ struct ConfigFile: Equatable {
           if let earlier = file.interface {
             throw UsageError("a second \"interface\" line (the first is line \(earlier.line))")
           }
-          let args = try Arguments(rest, spec: interfaceSpec)
+          let args = try Arguments(rest, syntax: interfaceSpec)
           file.interface = Interface(
             kind: try args.choice("kind").flatMap(OvpnKind.init(rawValue:)),
             mode: try args.choice("mode").map { $0 == "mp" ? OvpnMode.mp : .p2p },
@@ -149,13 +153,13 @@ struct ConfigFile: Equatable {
           try checkPrefix(rest[0], needsLength: false)
           file.addresses.append(Address(address: rest[0], line: line))
         case "route":
-          let args = try Arguments(rest, spec: routeSpec)
+          let args = try Arguments(rest, syntax: routeSpec)
           let prefix = args.positional ?? ""
           try checkPrefix(prefix, needsLength: false)
           if let via = args.string("via") { _ = try args.address(via) }
           file.routes.append(Route(prefix: prefix, via: args.string("via"), line: line))
         case "peer":
-          _ = try Arguments(rest, spec: peerSpec)
+          _ = try Arguments(rest, syntax: peerSpec)
           let request = try PeerCommands.parseAdd(
             try Arguments(["dev", "-"] + rest, spec: Grammar.peer.command("add")!))
           if let earlier = peerLines[request.config.id] {
@@ -164,7 +168,7 @@ struct ConfigFile: Equatable {
           peerLines[request.config.id] = line
           file.peers.append(PeerEntry(line: line, words: rest, request: request))
         case "key":
-          _ = try Arguments(rest, spec: keySpec)
+          _ = try Arguments(rest, syntax: keySpec)
           let (_, peer, slot, keyID, cipher, encrypt, decrypt) = try KeyCommands.parseAdd(
             try Arguments(["dev", "-"] + rest, spec: Grammar.key.command("add")!))
           if encrypt == "-" || decrypt == "-" {

@@ -48,7 +48,7 @@ enum PlanRunner {
     if words.first == "ip" {
       try spawn(words)
     } else {
-      try Dispatch.run(words, ctx)
+      try Router.run(words, ctx)
     }
   }
 

@@ -1,15 +1,20 @@
 import CMnl
 import DCONetlink
 
-/// The keywords of one command line, checked against its spec: every word
-/// is a known keyword with the right number of values, and only repeatable
-/// keywords appear twice. Typed accessors validate the values themselves.
+/// The keywords of one command line, checked against its syntax: every word
+/// is a known keyword with the right number of values, only repeatable
+/// keywords appear twice, and no two conflicting keywords appear together.
+/// Typed accessors validate the values themselves.
 struct Arguments {
-  let spec: CommandSpec
+  let spec: Syntax
   private(set) var positional: String?
   private var values: [String: [[String]]] = [:]
 
   init(_ words: [String], spec: CommandSpec) throws(UsageError) {
+    try self.init(words, syntax: spec.syntax)
+  }
+
+  init(_ words: [String], syntax spec: Syntax) throws(UsageError) {
     self.spec = spec
     var i = 0
     if spec.positional != nil, i < words.count, spec.keyword(words[i]) == nil {
@@ -38,6 +43,16 @@ struct Arguments {
       }
       values[word, default: []].append(vals)
       i += needed + 1
+    }
+    for rule in spec.rules {
+      switch rule {
+      case .conflict(let c):
+        if values[c.keyword] != nil && values[c.other] != nil { throw UsageError(c.message) }
+      case .requires(let keyword, let other, let value, let message):
+        if values[keyword] != nil && values[other]?.first?.first != value {
+          throw UsageError(message)
+        }
+      }
     }
     if spec.positionalRequired, positional == nil {
       throw UsageError.missing(spec.positional?.metavar ?? "NAME")
@@ -86,7 +101,7 @@ struct Arguments {
   func choice(_ key: String) throws(UsageError) -> String? {
     guard let text = string(key) else { return nil }
     var options: [String] = []
-    if case .choice(let o)? = spec.keyword(key)?.values.first?.kind { options = o }
+    if case .choice(let c)? = spec.keyword(key)?.values.first?.kind { options = c.values }
     guard options.contains(text) else {
       let list = options.map { "\"\($0)\"" }.joined(separator: ", ")
       throw UsageError("argument of \"\(key)\" must be one of \(list), not \"\(text)\"")

@@ -1,55 +1,7 @@
-/// The command grammar as data: the parser, the help text, the man page
-/// and the shell completions are all checked against these tables.
-
-/// What a keyword's value is, for parsing messages and completion.
-enum ValueKind: Equatable, Sendable {
-  case interface
-  /// A name that does not exist yet (link add NAME).
-  case newName
-  case peerID
-  case endpoint
-  case localEndpoint
-  case address
-  case number
-  case choice([String])
-  case file
-}
-
-struct ValueSpec: Sendable {
-  /// The placeholder in usage text: NAME, ID, ADDR:PORT, …
-  let metavar: String
-  let kind: ValueKind
-}
-
-struct KeywordSpec: Sendable {
-  let name: String
-  let values: [ValueSpec]
-  var repeatable = false
-}
-
-struct CommandSpec: Sendable {
-  let object: String
-  /// The verb; "" for objects that take keywords directly (stats, monitor).
-  let verb: String
-  var aliases: [String] = []
-  /// A leading positional argument (link NAME).
-  var positional: ValueSpec? = nil
-  var positionalRequired = false
-  let keywords: [KeywordSpec]
-
-  func keyword(_ name: String) -> KeywordSpec? { keywords.first { $0.name == name } }
-}
-
-struct ObjectSpec: Sendable {
-  let name: String
-  let commands: [CommandSpec]
-  /// The grammar as printed by `ovpnctl OBJECT help`.
-  let usage: String
-
-  func command(_ verb: String) -> CommandSpec? {
-    commands.first { $0.verb == verb || $0.aliases.contains(verb) }
-  }
-}
+/// The command grammar as data: every object, command, keyword, value kind,
+/// conflict rule and global option, with the handler that runs each
+/// command. The parser, the router, the help text, the completion data and
+/// the man page check read these tables and nothing else.
 
 private func kw(_ name: String, _ values: (String, ValueKind)..., repeatable: Bool = false)
   -> KeywordSpec
@@ -59,14 +11,18 @@ private func kw(_ name: String, _ values: (String, ValueKind)..., repeatable: Bo
 }
 
 enum Grammar {
-  static let ciphers = ["aes-128-gcm", "aes-192-gcm", "aes-256-gcm", "chacha20-poly1305"]
-  static let slots = ["primary", "secondary"]
-  static let kinds = ["ovpn", "ovpn-dco"]
-  static let modes = ["p2p", "mp"]
-  static let protocols = ["udp", "tcp"]
+  static let ciphers = Choice(
+    name: "cipher", values: ["aes-128-gcm", "aes-192-gcm", "aes-256-gcm", "chacha20-poly1305"])
+  static let slots = Choice(name: "slot", values: ["primary", "secondary"])
+  static let kinds = Choice(name: "type", values: ["ovpn", "ovpn-dco"])
+  static let modes = Choice(name: "mode", values: ["p2p", "mp"])
+  static let protocols = Choice(name: "proto", values: ["udp", "tcp"])
+  /// Every choice, in the order the completion data lists them.
+  static let choices = [kinds, modes, protocols, slots, ciphers]
 
   static let dev = kw("dev", ("NAME", .interface))
-  static let peerDev = kw("peer", ("ID", .peerID))
+  /// `peer ID` of the key, stats and showconf commands.
+  static let peerID = kw("peer", ("ID", .peerID))
   static let keepalive = kw("keepalive", ("INTERVAL", .number), ("TIMEOUT", .number))
   static let vpnIP = kw("vpn-ip", ("ADDR", .address), repeatable: true)
   static let slot = kw("slot", ("SLOT", .choice(slots)))
@@ -79,19 +35,20 @@ enum Grammar {
     name: "link",
     commands: [
       CommandSpec(
-        object: "link", verb: "add", positional: ValueSpec(metavar: "NAME", kind: .newName),
+        "link", "add", positional: ValueSpec(metavar: "NAME", kind: .newName),
         positionalRequired: true,
         keywords: [
           kw("type", ("TYPE", .choice(kinds))), kw("mode", ("MODE", .choice(modes))),
           kw("mtu", ("MTU", .number)),
-        ]),
+        ], run: LinkCommands.add),
       CommandSpec(
-        object: "link", verb: "del", aliases: ["delete"],
+        "link", "del", aliases: ["delete"],
         positional: ValueSpec(metavar: "NAME", kind: .interface), positionalRequired: true,
-        keywords: []),
+        run: LinkCommands.delete),
       CommandSpec(
-        object: "link", verb: "show", aliases: ["list", "ls"],
-        positional: ValueSpec(metavar: "NAME", kind: .interface), keywords: []),
+        "link", "show", aliases: ["list", "ls"],
+        positional: ValueSpec(metavar: "NAME", kind: .interface), prometheus: true,
+        run: LinkCommands.show),
     ],
     usage: """
       Usage: ovpnctl link add NAME [ type { ovpn | ovpn-dco } ] [ mode { p2p | mp } ] [ mtu MTU ]
@@ -101,30 +58,45 @@ enum Grammar {
       Without type, link add prefers ovpn (Linux >= 6.16) and falls back to ovpn-dco.
       """)
 
+  /// `fd` takes an existing socket, so nothing about opening one applies.
+  private static let fdConflicts = ["proto", "listen", "local"].map {
+    Rule.conflict(
+      "fd", $0, "\"fd\" takes an existing socket: proto, listen and local do not apply")
+  }
+
   static let peer = ObjectSpec(
     name: "peer",
     commands: [
       CommandSpec(
-        object: "peer", verb: "add",
+        "peer", "add",
         keywords: [
-          dev, kw("id", ("ID", .peerID)), kw("remote", ("ADDR:PORT", .endpoint)),
+          dev, kw("id", ("ID", .newPeerID)), kw("remote", ("ADDR:PORT", .endpoint)),
           kw("local", ("[ADDR]:PORT", .localEndpoint)), vpnIP, keepalive,
-          kw("tx-id", ("ID", .peerID)), kw("proto", ("PROTO", .choice(protocols))),
+          kw("tx-id", ("ID", .newPeerID)), kw("proto", ("PROTO", .choice(protocols))),
           kw("listen", ("[ADDR]:PORT", .localEndpoint)), kw("fd", ("N", .number)),
           kw("mark", ("MARK", .number)),
-        ]),
+        ],
+        rules: fdConflicts + [
+          .conflict(
+            "fd", "mark",
+            "\"mark\" applies to the sockets ovpnctl opens; set SO_MARK on the socket given with \"fd\""),
+          .requires(
+            keyword: "listen", other: "proto", value: "tcp", message: "\"listen\" needs \"proto tcp\""),
+          .conflict("listen", "remote", "proto tcp takes either \"remote\" or \"listen\", not both"),
+          .conflict("listen", "local", "\"listen\" already names the local address; drop \"local\""),
+        ], run: PeerCommands.add),
       CommandSpec(
-        object: "peer", verb: "set",
+        "peer", "set",
         keywords: [
           dev, kw("id", ("ID", .peerID)), kw("remote", ("ADDR:PORT", .endpoint)),
-          kw("local", ("ADDR", .address)), vpnIP, keepalive, kw("tx-id", ("ID", .peerID)),
-        ]),
+          kw("local", ("ADDR", .address)), vpnIP, keepalive, kw("tx-id", ("ID", .newPeerID)),
+        ], run: PeerCommands.set),
       CommandSpec(
-        object: "peer", verb: "del", aliases: ["delete"],
-        keywords: [dev, kw("id", ("ID", .peerID))]),
+        "peer", "del", aliases: ["delete"], keywords: [dev, kw("id", ("ID", .peerID))],
+        run: PeerCommands.delete),
       CommandSpec(
-        object: "peer", verb: "show", aliases: ["list", "ls"],
-        keywords: [dev, kw("id", ("ID", .peerID)), status]),
+        "peer", "show", aliases: ["list", "ls"], keywords: [dev, kw("id", ("ID", .peerID)), status],
+        run: PeerCommands.show),
     ],
     usage: """
       Usage: ovpnctl peer add dev NAME id ID remote ADDR:PORT [ local [ADDR]:PORT ] [ vpn-ip ADDR ]...
@@ -150,17 +122,21 @@ enum Grammar {
     name: "key",
     commands: [
       CommandSpec(
-        object: "key", verb: "add",
+        "key", "add",
         keywords: [
-          dev, peerDev, slot, kw("key-id", ("KEYID", .number)),
+          dev, peerID, slot, kw("key-id", ("KEYID", .keyID)),
           kw("cipher", ("CIPHER", .choice(ciphers))), kw("encrypt", ("FILE", .file)),
           kw("decrypt", ("FILE", .file)),
-        ]),
-      CommandSpec(object: "key", verb: "swap", keywords: [dev, peerDev]),
-      CommandSpec(object: "key", verb: "del", aliases: ["delete"], keywords: [dev, peerDev, slot]),
-      CommandSpec(object: "key", verb: "show", aliases: ["list", "ls"], keywords: [dev, peerDev, slot]),
+        ], run: KeyCommands.add),
+      CommandSpec("key", "swap", keywords: [dev, peerID], run: KeyCommands.swap),
       CommandSpec(
-        object: "key", verb: "generate", keywords: [kw("cipher", ("CIPHER", .choice(ciphers)))]),
+        "key", "del", aliases: ["delete"], keywords: [dev, peerID, slot], run: KeyCommands.delete),
+      CommandSpec(
+        "key", "show", aliases: ["list", "ls"], keywords: [dev, peerID, slot],
+        run: KeyCommands.show),
+      CommandSpec(
+        "key", "generate", keywords: [kw("cipher", ("CIPHER", .choice(ciphers)))],
+        run: KeyCommands.generate),
     ],
     usage: """
       Usage: ovpnctl key add dev NAME peer ID slot { primary | secondary } key-id 0..7
@@ -179,8 +155,8 @@ enum Grammar {
     name: "stats",
     commands: [
       CommandSpec(
-        object: "stats", verb: "", aliases: ["show", "list", "ls"],
-        keywords: [dev, peerDev, status])
+        "stats", "", aliases: ["show", "list", "ls"], keywords: [dev, peerID, status],
+        prometheus: true, run: StatsCommand.run)
     ],
     usage: """
       Usage: ovpnctl stats [ dev NAME ] [ peer ID ] [ status FILE ]
@@ -190,7 +166,7 @@ enum Grammar {
 
   static let monitor = ObjectSpec(
     name: "monitor",
-    commands: [CommandSpec(object: "monitor", verb: "", keywords: [dev, status])],
+    commands: [CommandSpec("monitor", "", keywords: [dev, status], run: MonitorCommand.run)],
     usage: """
       Usage: ovpnctl monitor [ dev NAME ] [ status FILE ]
              ovpnctl monitor help
@@ -201,7 +177,9 @@ enum Grammar {
   static let metrics = ObjectSpec(
     name: "metrics",
     commands: [
-      CommandSpec(object: "metrics", verb: "serve", keywords: [kw("listen", ("[ADDR]:PORT", .localEndpoint))])
+      CommandSpec(
+        "metrics", "serve", keywords: [kw("listen", ("[ADDR]:PORT", .localEndpoint))],
+        prometheus: true, run: MetricsCommand.serve)
     ],
     usage: """
       Usage: ovpnctl metrics serve [ listen [ADDR]:PORT ]
@@ -215,8 +193,8 @@ enum Grammar {
     name: "top",
     commands: [
       CommandSpec(
-        object: "top", verb: "",
-        keywords: [dev, kw("interval", ("SECS", .number)), kw("count", ("N", .number))])
+        "top", "", keywords: [dev, kw("interval", ("SECS", .number)), kw("count", ("N", .number))],
+        run: TopCommand.run)
     ],
     usage: """
       Usage: ovpnctl top [ dev NAME ] [ interval SECS ] [ count N ]
@@ -230,7 +208,7 @@ enum Grammar {
 
   static let showconf = ObjectSpec(
     name: "showconf",
-    commands: [CommandSpec(object: "showconf", verb: "", keywords: [dev])],
+    commands: [CommandSpec("showconf", "", keywords: [dev], run: ConfigCommands.showconf)],
     usage: """
       Usage: ovpnctl showconf dev NAME
              ovpnctl showconf help
@@ -242,7 +220,8 @@ enum Grammar {
     name: "setconf",
     commands: [
       CommandSpec(
-        object: "setconf", verb: "", positional: configFile, positionalRequired: true, keywords: [dev])
+        "setconf", "", positional: configFile, positionalRequired: true, keywords: [dev], plans: true,
+        run: ConfigCommands.setconf)
     ],
     usage: """
       Usage: ovpnctl [ -dry-run ] setconf dev NAME FILE
@@ -254,8 +233,9 @@ enum Grammar {
     name: "syncconf",
     commands: [
       CommandSpec(
-        object: "syncconf", verb: "", positional: configFile, positionalRequired: true,
-        keywords: [dev, kw("rekey", ("ID", .peerID), ("SLOT", .choice(slots)), repeatable: true)])
+        "syncconf", "", positional: configFile, positionalRequired: true,
+        keywords: [dev, kw("rekey", ("ID", .peerID), ("SLOT", .choice(slots)), repeatable: true)],
+        plans: true, run: ConfigCommands.syncconf)
     ],
     usage: """
       Usage: ovpnctl [ -dry-run ] syncconf dev NAME FILE [ rekey ID { primary | secondary } ]...
@@ -268,7 +248,9 @@ enum Grammar {
   static let up = ObjectSpec(
     name: "up",
     commands: [
-      CommandSpec(object: "up", verb: "", positional: configFile, positionalRequired: true, keywords: [])
+      CommandSpec(
+        "up", "", positional: configFile, positionalRequired: true, plans: true,
+        run: ConfigCommands.up)
     ],
     usage: """
       Usage: ovpnctl [ -dry-run ] up FILE
@@ -281,8 +263,8 @@ enum Grammar {
     name: "down",
     commands: [
       CommandSpec(
-        object: "down", verb: "", positional: ValueSpec(metavar: "NAME", kind: .interface),
-        positionalRequired: true, keywords: [])
+        "down", "", positional: ValueSpec(metavar: "NAME", kind: .interface),
+        positionalRequired: true, plans: true, run: ConfigCommands.down)
     ],
     usage: """
       Usage: ovpnctl [ -dry-run ] down { NAME | FILE }
@@ -303,11 +285,24 @@ enum Grammar {
                         -n[etns] NAME | -force | -dry-run | -rcvbuf SIZE | -V[ersion] | -h[elp] }
     """
 
-  /// Global options as the parser accepts them (for docs and completion).
-  static let options: [(names: [String], takesValue: Bool)] = [
-    (["-j", "-json"], false), (["-p", "-pretty"], false), (["-prom", "-prometheus"], false),
-    (["-s", "-stats"], false), (["-d", "-details"], false), (["-n", "-netns"], true),
-    (["-force"], false), (["-dry-run"], false),
-    (["-batch"], true), (["-rcvbuf"], true), (["-V", "-Version"], false), (["-h", "-help"], false),
+  /// The global options, in the order the completion data lists them.
+  static let options: [OptionSpec] = [
+    OptionSpec(name: .json, spellings: ["-j", "-json"]),
+    OptionSpec(name: .pretty, spellings: ["-p", "-pretty"]),
+    OptionSpec(name: .prometheus, spellings: ["-prom", "-prometheus"]),
+    OptionSpec(name: .stats, spellings: ["-s", "-stats", "-statistics"]),
+    OptionSpec(name: .details, spellings: ["-d", "-details"]),
+    OptionSpec(name: .force, spellings: ["-force"]),
+    OptionSpec(name: .dryRun, spellings: ["-dry-run"]),
+    OptionSpec(name: .version, spellings: ["-V", "-Version", "-version"]),
+    OptionSpec(name: .help, spellings: ["-h", "-help"]),
+    OptionSpec(name: .netns, spellings: ["-n", "-netns"], value: .netns),
+    OptionSpec(name: .batch, spellings: ["-b", "-batch"], value: .file),
+    OptionSpec(name: .rcvbuf, spellings: ["-rcvbuf"], value: .number),
   ]
+
+  /// The option spelled `word` (one leading dash; Options strips a second).
+  static func option(_ word: String) -> OptionSpec? {
+    options.first { $0.spellings.contains(word) }
+  }
 }

@@ -3,10 +3,8 @@ import DCONetlink
 import Glibc
 
 /// Entry point: global options, then one command line or a batch file.
-enum Main {
+enum Program {
   static let version = "0.1.0"
-  /// The commands that plan their changes and so honour -dry-run.
-  static let planning: Set<String> = ["setconf", "syncconf", "up", "down"]
 
   static func run(_ argv: [String]) -> Int32 {
     let options: Options
@@ -32,7 +30,8 @@ enum Main {
         return 2
       }
     }
-    if options.dryRun, options.batch != nil || !planning.contains(words.first ?? "") {
+    let plans = Grammar.object(words.first ?? "")?.commands.allSatisfy(\.plans) ?? false
+    if options.dryRun, options.batch != nil || !plans {
       Terminal.err(ErrorMessages.sentence("-dry-run applies only to setconf, syncconf, up and down"))
       return 1
     }
@@ -71,7 +70,7 @@ enum Main {
 
   static func runOne(_ words: [String], _ context: Context) -> Int32 {
     do {
-      try Dispatch.run(words, context)
+      try Router.run(words, context)
       Terminal.flush()
       return 0
     } catch {

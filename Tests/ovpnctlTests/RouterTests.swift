@@ -5,7 +5,7 @@ import Testing
 
 @testable import ovpnctl
 
-@Suite struct DispatchTests {
+@Suite struct RouterTests {
   @Test(arguments: [
     ("link add tun0", "link", "add"), ("link del tun0", "link", "del"), ("link delete tun0", "link", "del"),
     ("link show", "link", "show"), ("link list", "link", "show"), ("link ls tun0", "link", "show"),
@@ -34,23 +34,23 @@ import Testing
 
   @Test func helpAtEveryLevelIsNotACommand() throws {
     for line in [[], ["help"], ["peer"], ["peer", "help"], ["peer", "add", "help"], ["stats", "help"], ["key", "show", "help"]] {
-      #expect(try Dispatch.parse(line) == nil, "\(line)")
+      #expect(try Router.parse(line) == nil, "\(line)")
     }
   }
 
   @Test func unknownObject() {
-    #expect(usageError { _ = try Dispatch.parse(["frob"]) } == "object \"frob\" is unknown, try \"ovpnctl help\"")
-    #expect(usageError { _ = try Dispatch.parse(["peers", "show"]) } == "object \"peers\" is unknown, try \"ovpnctl help\"")
+    #expect(usageError { _ = try Router.parse(["frob"]) } == "object \"frob\" is unknown, try \"ovpnctl help\"")
+    #expect(usageError { _ = try Router.parse(["peers", "show"]) } == "object \"peers\" is unknown, try \"ovpnctl help\"")
   }
 
   @Test func unknownVerb() {
-    #expect(usageError { _ = try Dispatch.parse(["peer", "frob"]) } == "command \"frob\" is unknown, try \"ovpnctl peer help\"")
-    #expect(usageError { _ = try Dispatch.parse(["link", "sh"]) } == "command \"sh\" is unknown, try \"ovpnctl link help\"")
+    #expect(usageError { _ = try Router.parse(["peer", "frob"]) } == "command \"frob\" is unknown, try \"ovpnctl peer help\"")
+    #expect(usageError { _ = try Router.parse(["link", "sh"]) } == "command \"sh\" is unknown, try \"ovpnctl link help\"")
   }
 
   @Test func objectsWithoutVerbsTakeKeywordsDirectly() {
-    #expect(usageError { _ = try Dispatch.parse(["stats", "frob"]) } == "unknown keyword \"frob\", try \"ovpnctl stats help\"")
-    #expect(usageError { _ = try Dispatch.parse(["monitor", "peer", "1"]) } == "unknown keyword \"peer\", try \"ovpnctl monitor help\"")
+    #expect(usageError { _ = try Router.parse(["stats", "frob"]) } == "unknown keyword \"frob\", try \"ovpnctl stats help\"")
+    #expect(usageError { _ = try Router.parse(["monitor", "peer", "1"]) } == "unknown keyword \"peer\", try \"ovpnctl monitor help\"")
   }
 
   @Test func grammarObjects() {
@@ -63,19 +63,9 @@ import Testing
     #expect(Grammar.object("key")?.commands.map(\.verb) == ["add", "swap", "del", "show", "generate"])
   }
 
-  @Test func everyCommandHasAHandler() async {
-    // Dispatch.handler traps on a missing entry; check in a child process.
-    await #expect(processExitsWith: .success) {
-      for object in Grammar.objects {
-        for spec in object.commands { _ = Dispatch.handler(spec) }
-      }
-      exit(0)
-    }
-  }
-
   @Test func metricsAloneIsHelp() throws {
-    #expect(try Dispatch.parse(["metrics"]) == nil)
-    #expect(try Dispatch.parse(["top", "help"]) == nil)
+    #expect(try Router.parse(["metrics"]) == nil)
+    #expect(try Router.parse(["top", "help"]) == nil)
   }
 
   @Test(arguments: [
@@ -101,7 +91,7 @@ import Testing
     let ctx = Context(options: o)
     for line in [["peer", "show"], ["key", "show", "dev", "x", "peer", "1"], ["monitor"], ["top"]] {
       do {
-        try Dispatch.run(line, ctx)
+        try Router.run(line, ctx)
         Issue.record("\(line) accepted -prometheus")
       } catch {
         #expect(error.exitStatus == 1, "\(line)")

@@ -1,36 +1,7 @@
 import DCONetlink
 
-/// Object → command dispatch. Each handler receives the words after its verb.
-enum Dispatch {
-  typealias Handler = (Arguments, Context) throws(CommandError) -> Void
-
-  static func handler(_ spec: CommandSpec) -> Handler {
-    switch (spec.object, spec.verb) {
-    case ("link", "add"): return LinkCommands.add
-    case ("link", "del"): return LinkCommands.delete
-    case ("link", "show"): return LinkCommands.show
-    case ("peer", "add"): return PeerCommands.add
-    case ("peer", "set"): return PeerCommands.set
-    case ("peer", "del"): return PeerCommands.delete
-    case ("peer", "show"): return PeerCommands.show
-    case ("key", "add"): return KeyCommands.add
-    case ("key", "swap"): return KeyCommands.swap
-    case ("key", "del"): return KeyCommands.delete
-    case ("key", "show"): return KeyCommands.show
-    case ("key", "generate"): return KeyCommands.generate
-    case ("stats", _): return StatsCommand.run
-    case ("monitor", _): return MonitorCommand.run
-    case ("metrics", "serve"): return MetricsCommand.serve
-    case ("top", _): return TopCommand.run
-    case ("showconf", _): return ConfigCommands.showconf
-    case ("setconf", _): return ConfigCommands.setconf
-    case ("syncconf", _): return ConfigCommands.syncconf
-    case ("up", _): return ConfigCommands.up
-    case ("down", _): return ConfigCommands.down
-    default: preconditionFailure("no handler for \(spec.object) \(spec.verb)")
-    }
-  }
-
+/// Finds a command line's entry in the grammar table and runs its handler.
+enum Router {
   /// Parses `OBJECT [COMMAND] KEYWORDS…`. Returns nil for help requests
   /// after printing the help text.
   static func parse(_ words: [String]) throws(UsageError) -> (CommandSpec, Arguments)? {
@@ -77,11 +48,9 @@ enum Dispatch {
       throw .usage(error)
     }
     guard let (spec, args) = parsed else { return }
-    if context.options.prometheus && !["stats", "link:show", "metrics"].contains(
-      spec.object == "link" ? "link:\(spec.verb)" : spec.object)
-    {
+    if context.options.prometheus && !spec.prometheus {
       throw .usage(UsageError("option \"-prometheus\" applies to stats and link show only"))
     }
-    try handler(spec)(args, context)
+    try spec.run(args, context)
   }
 }

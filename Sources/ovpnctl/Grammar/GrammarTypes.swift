@@ -1,0 +1,166 @@
+/// The shapes of the command grammar. The tables themselves are in
+/// Grammar.swift; the parser (Arguments, Options), the router, the help
+/// text, the completion data (CompletionBlock) and the man page check all
+/// read them.
+
+/// A named set of literal values (`slot { primary | secondary }`).
+struct Choice: Equatable, Sendable {
+  /// The name the completion data refers to it by (`@slot`).
+  let name: String
+  let values: [String]
+}
+
+/// What a keyword's value is: what the parser expects and what a shell
+/// completes there.
+enum ValueKind: Equatable, Sendable {
+  /// An existing interface.
+  case interface
+  /// A name that does not exist yet (link add NAME).
+  case newName
+  /// An existing peer's id.
+  case peerID
+  /// A peer id that is being given out (peer add id, tx-id).
+  case newPeerID
+  /// A key id, 0..7.
+  case keyID
+  case endpoint
+  case localEndpoint
+  case address
+  case number
+  case choice(Choice)
+  case file
+  /// A network namespace name (ip netns).
+  case netns
+
+  /// The kind's name in the completion data (see completions/ovpnctl.bash).
+  var completionName: String {
+    switch self {
+    case .interface: "ifname"
+    case .newName: "newname"
+    case .peerID: "peerid"
+    case .newPeerID: "newid"
+    case .keyID: "keyid"
+    case .endpoint: "endpoint"
+    case .localEndpoint: "local"
+    case .address: "addr"
+    case .number: "num"
+    case .choice(let c): "@" + c.name
+    case .file: "file"
+    case .netns: "netns"
+    }
+  }
+}
+
+struct ValueSpec: Sendable {
+  /// The placeholder in usage text: NAME, ID, ADDR:PORT, …
+  let metavar: String
+  let kind: ValueKind
+}
+
+struct KeywordSpec: Sendable {
+  let name: String
+  let values: [ValueSpec]
+  var repeatable = false
+}
+
+/// Two keywords that a command refuses together, and what it says then.
+struct Conflict: Sendable {
+  let keyword: String
+  let other: String
+  let message: String
+}
+
+/// A rule between keywords, checked by Arguments before any value is read.
+enum Rule: Sendable {
+  case conflict(Conflict)
+  /// `keyword` needs `other` with the value `value`.
+  case requires(keyword: String, other: String, value: String, message: String)
+
+  static func conflict(_ keyword: String, _ other: String, _ message: String) -> Rule {
+    .conflict(Conflict(keyword: keyword, other: other, message: message))
+  }
+}
+
+/// What follows the verb of a command, or the first word of a
+/// configuration statement: an optional positional value and keywords.
+struct Syntax: Sendable {
+  /// The object whose help an error points to (`try "ovpnctl peer help"`).
+  let object: String
+  /// A positional value (link NAME), before or after the keywords.
+  var positional: ValueSpec? = nil
+  var positionalRequired = false
+  let keywords: [KeywordSpec]
+  /// Checked by Arguments before any value is read, in this order: the
+  /// first that is broken is the error.
+  var rules: [Rule] = []
+
+  func keyword(_ name: String) -> KeywordSpec? { keywords.first { $0.name == name } }
+
+  var conflicts: [Conflict] {
+    rules.compactMap { if case .conflict(let c) = $0 { c } else { nil } }
+  }
+}
+
+/// One command of the grammar: its words, what runs it, and what it allows.
+struct CommandSpec: Sendable {
+  typealias Handler = @Sendable (Arguments, Context) throws(CommandError) -> Void
+
+  let object: String
+  /// The verb; "" for objects that take keywords directly (stats, monitor).
+  let verb: String
+  let aliases: [String]
+  let syntax: Syntax
+  let run: Handler
+  /// It honours -prometheus.
+  let prometheus: Bool
+  /// It plans its changes, so it honours -dry-run.
+  let plans: Bool
+
+  init(
+    _ object: String, _ verb: String, aliases: [String] = [], positional: ValueSpec? = nil,
+    positionalRequired: Bool = false, keywords: [KeywordSpec] = [], rules: [Rule] = [],
+    prometheus: Bool = false, plans: Bool = false, run: @escaping Handler
+  ) {
+    self.object = object
+    self.verb = verb
+    self.aliases = aliases
+    self.syntax = Syntax(
+      object: object, positional: positional, positionalRequired: positionalRequired,
+      keywords: keywords, rules: rules)
+    self.run = run
+    self.prometheus = prometheus
+    self.plans = plans
+  }
+
+  var positional: ValueSpec? { syntax.positional }
+  var positionalRequired: Bool { syntax.positionalRequired }
+  var keywords: [KeywordSpec] { syntax.keywords }
+  func keyword(_ name: String) -> KeywordSpec? { syntax.keyword(name) }
+
+  /// The command's key in the completion data: `object:verb`, `-` for none.
+  var key: String { "\(object):\(verb.isEmpty ? "-" : verb)" }
+}
+
+struct ObjectSpec: Sendable {
+  let name: String
+  let commands: [CommandSpec]
+  /// The grammar as printed by `ovpnctl OBJECT help`.
+  let usage: String
+
+  func command(_ verb: String) -> CommandSpec? {
+    commands.first { $0.verb == verb || $0.aliases.contains(verb) }
+  }
+}
+
+/// A global option (before the object, as in ip(8)).
+struct OptionSpec: Sendable {
+  enum Name: Sendable {
+    case json, pretty, prometheus, stats, details, netns, force, dryRun, batch, rcvbuf, version,
+      help
+  }
+  let name: Name
+  /// Every spelling, the short one first; each also with two dashes.
+  let spellings: [String]
+  /// The kind of the option's value, if it takes one.
+  var value: ValueKind? = nil
+}
