@@ -109,7 +109,7 @@ final class BatchWindow {
       followups.keepalive = set
     }
     try submit(op, link, codec, peer: config.id, followups: followups) { () throws(NetlinkError) in
-      try codec.newPeer(ifindex: UInt32(link.index), new)
+      try codec.newPeer(ifindex: link.index, new)
     }
   }
 

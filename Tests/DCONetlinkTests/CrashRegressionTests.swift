@@ -78,11 +78,4 @@ func exitZeroIfMalformed(_ body: () throws -> Void) -> Never {
       exitZeroIfMalformed { _ = try events(d, upstream) }
     }
   }
-
-  /// Slicing past the material is a programming error and must trap, not read.
-  @Test func secretSlicePastTheEndTraps() async {
-    await #expect(processExitsWith: .failure) {
-      _ = SecretBytes([1, 2, 3]).slice(1..<5)
-    }
-  }
 }

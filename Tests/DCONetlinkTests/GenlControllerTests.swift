@@ -81,7 +81,6 @@ import Testing
     #expect(family.name == "ovpn")
     #expect(family.id == 0x1b)
     #expect(family.version == 1)
-    #expect(family.maxAttribute == 3)
     #expect(family.multicastGroups == ["peers": 0x21, "other": 0x22])
   }
 

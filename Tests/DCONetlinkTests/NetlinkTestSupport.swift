@@ -293,10 +293,10 @@ func ackingTransport() -> MockTransport {
 // MARK: - Fixtures
 
 let legacyFamily = GenlFamily(
-  name: "ovpn-dco-v2", id: K.legacyFamily, version: 1, maxAttribute: 8,
+  name: "ovpn-dco-v2", id: K.legacyFamily, version: 1,
   multicastGroups: ["peers": 7])
 let upstreamFamily = GenlFamily(
-  name: "ovpn", id: K.upstreamFamily, version: 1, maxAttribute: 3, multicastGroups: ["peers": 8])
+  name: "ovpn", id: K.upstreamFamily, version: 1, multicastGroups: ["peers": 8])
 let legacy = LegacyCodec(family: legacyFamily)
 let upstream = UpstreamCodec(family: upstreamFamily)
 

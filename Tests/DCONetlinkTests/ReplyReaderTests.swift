@@ -49,7 +49,7 @@ import Testing
         == .kernel(
           errno: K.EINVAL,
           extack: ExtAck(
-            message: "ovpn: cannot find peer with id 5", offset: 36, missingType: 1, missingNest: 28)))
+            message: "ovpn: cannot find peer with id 5", offset: 36, missingType: 1)))
   }
 
   @Test func extackAfterTheFullEchoedRequestIsParsed() {
@@ -59,7 +59,7 @@ import Testing
         == .kernel(
           errno: K.EINVAL,
           extack: ExtAck(
-            message: "ovpn: cannot find peer with id 5", offset: 36, missingType: 1, missingNest: 28)))
+            message: "ovpn: cannot find peer with id 5", offset: 36, missingType: 1)))
   }
 
   @Test func extackAfterAnUnalignedEchoedRequestIsFoundAtTheAlignedOffset() {

@@ -13,16 +13,6 @@ func contents(_ s: SecretBytes) -> [UInt8] { s.withBytes { Array($0) } }
     #expect(contents(s) == [1, 2, 3])
   }
 
-  @Test func sliceIsAnIndependentCopy() {
-    let s = SecretBytes(Array(0..<10))
-    let t = s.slice(2..<5)
-    #expect(contents(t) == [2, 3, 4])
-    #expect(t.count == 3)
-    #expect(contents(s) == Array(0..<10))
-    #expect(contents(s.slice(0..<10)) == Array(0..<10))
-    #expect(s.slice(4..<4).count == 0)
-  }
-
   @Test func fillSetsTheCount() {
     let s = SecretBytes(capacity: 8)
     #expect(s.count == 0 && contents(s).isEmpty)

@@ -5,18 +5,16 @@ public struct GenlFamily: Equatable, Sendable {
   public var name: String
   public var id: UInt16
   public var version: UInt32
-  public var maxAttribute: UInt32
   /// Multicast group name → id.
   public var multicastGroups: [String: UInt32]
 
   public init(
-    name: String, id: UInt16, version: UInt32 = 0, maxAttribute: UInt32 = 0,
+    name: String, id: UInt16, version: UInt32 = 0,
     multicastGroups: [String: UInt32] = [:]
   ) {
     self.name = name
     self.id = id
     self.version = version
-    self.maxAttribute = maxAttribute
     self.multicastGroups = multicastGroups
   }
 }
@@ -45,7 +43,6 @@ public enum GenlController {
         haveID = true
       case Int32(CTRL_ATTR_FAMILY_NAME): family.name = try a.string()
       case Int32(CTRL_ATTR_VERSION): family.version = try a.u32()
-      case Int32(CTRL_ATTR_MAXATTR): family.maxAttribute = try a.u32()
       case Int32(CTRL_ATTR_MCAST_GROUPS):
         try a.nested.forEach { (group) throws(NetlinkError) in
           var name: String?

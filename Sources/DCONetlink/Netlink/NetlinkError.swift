@@ -8,22 +8,14 @@ public struct ExtAck: Equatable, Sendable {
   public var offset: UInt32?
   /// NLMSGERR_ATTR_MISS_TYPE: type of a required attribute that was missing.
   public var missingType: UInt32?
-  /// NLMSGERR_ATTR_MISS_NEST: offset of the nest the missing attribute belongs to.
-  public var missingNest: UInt32?
 
-  public init(
-    message: String? = nil, offset: UInt32? = nil, missingType: UInt32? = nil,
-    missingNest: UInt32? = nil
-  ) {
+  public init(message: String? = nil, offset: UInt32? = nil, missingType: UInt32? = nil) {
     self.message = message
     self.offset = offset
     self.missingType = missingType
-    self.missingNest = missingNest
   }
 
-  public var isEmpty: Bool {
-    message == nil && offset == nil && missingType == nil && missingNest == nil
-  }
+  public var isEmpty: Bool { message == nil && offset == nil && missingType == nil }
 }
 
 /// Every failure the library reports. The CLI maps `.usage`-free cases to exit 2.

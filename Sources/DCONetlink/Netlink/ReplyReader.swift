@@ -99,7 +99,6 @@ public struct ReplyReader {
       case Int(NLMSGERR_ATTR_MSG.rawValue): ack.message = try a.string()
       case Int(NLMSGERR_ATTR_OFFS.rawValue): ack.offset = try a.u32()
       case Int(NLMSGERR_ATTR_MISS_TYPE.rawValue): ack.missingType = try a.u32()
-      case Int(NLMSGERR_ATTR_MISS_NEST.rawValue): ack.missingNest = try a.u32()
       default: break
       }
     }

@@ -117,7 +117,7 @@ public final class DCOClient {
     }
   }
 
-  public func link(index: Int32) throws(NetlinkError) -> Link? {
+  public func link(index: UInt32) throws(NetlinkError) -> Link? {
     do throws(NetlinkError) {
       return try rtnl().transact(LinkMessages.getLink(index: index), decode: LinkMessages.decodeLink).first
     } catch .kernel(let e, _) where e == ENODEV {
@@ -160,14 +160,14 @@ public final class DCOClient {
     return k
   }
 
-  public func deleteLink(index: Int32) throws(NetlinkError) {
+  public func deleteLink(index: UInt32) throws(NetlinkError) {
     try rtnl().perform(LinkMessages.deleteLink(index: index))
   }
 
   // MARK: peers and keys
 
   public func peers(_ link: Link, codec: any OvpnCodec) throws(NetlinkError) -> [Peer] {
-    try genl().transact(try codec.dumpPeers(ifindex: UInt32(link.index)), decode: codec.decodePeer)
+    try genl().transact(try codec.dumpPeers(ifindex: link.index), decode: codec.decodePeer)
   }
 
   /// The peers of `link`, handed to `body` one at a time as the dump
@@ -177,7 +177,7 @@ public final class DCOClient {
     throws(NetlinkError) -> Int
   {
     var count = 0
-    try genl().stream(try codec.dumpPeers(ifindex: UInt32(link.index))) { (msg) throws(NetlinkError) in
+    try genl().stream(try codec.dumpPeers(ifindex: link.index)) { (msg) throws(NetlinkError) in
       if let p = try codec.decodePeer(msg) {
         count += 1
         body(p)
@@ -188,7 +188,7 @@ public final class DCOClient {
 
   public func peer(_ link: Link, codec: any OvpnCodec, id: UInt32) throws(NetlinkError) -> Peer {
     let found = try genl().transact(
-      try codec.getPeer(ifindex: UInt32(link.index), id: id), decode: codec.decodePeer)
+      try codec.getPeer(ifindex: link.index, id: id), decode: codec.decodePeer)
     guard let p = found.first else { throw .malformed("no peer in the reply to a peer lookup") }
     return p
   }
@@ -200,7 +200,7 @@ public final class DCOClient {
   /// 1 s / 3 s keepalive that never expired). If the SET fails the peer is
   /// removed again, so nothing is left half-configured.
   public func addPeer(_ link: Link, codec: any OvpnCodec, _ config: PeerConfig) throws(NetlinkError) {
-    let ifindex = UInt32(link.index)
+    let ifindex = link.index
     let g = try genl()
     var new = config
     new.keepaliveInterval = nil
@@ -219,25 +219,25 @@ public final class DCOClient {
   }
 
   public func setPeer(_ link: Link, codec: any OvpnCodec, _ config: PeerConfig) throws(NetlinkError) {
-    try genl().perform(try codec.setPeer(ifindex: UInt32(link.index), config))
+    try genl().perform(try codec.setPeer(ifindex: link.index, config))
   }
 
   public func deletePeer(_ link: Link, codec: any OvpnCodec, id: UInt32) throws(NetlinkError) {
-    try genl().perform(try codec.deletePeer(ifindex: UInt32(link.index), id: id))
+    try genl().perform(try codec.deletePeer(ifindex: link.index, id: id))
   }
 
   public func addKey(_ link: Link, codec: any OvpnCodec, _ key: KeyConfig) throws(NetlinkError) {
-    try genl().perform(try codec.newKey(ifindex: UInt32(link.index), key))
+    try genl().perform(try codec.newKey(ifindex: link.index, key))
   }
 
   public func swapKeys(_ link: Link, codec: any OvpnCodec, peerID: UInt32) throws(NetlinkError) {
-    try genl().perform(try codec.swapKeys(ifindex: UInt32(link.index), peerID: peerID))
+    try genl().perform(try codec.swapKeys(ifindex: link.index, peerID: peerID))
   }
 
   public func deleteKey(_ link: Link, codec: any OvpnCodec, peerID: UInt32, slot: KeySlot)
     throws(NetlinkError)
   {
-    try genl().perform(try codec.deleteKey(ifindex: UInt32(link.index), peerID: peerID, slot: slot))
+    try genl().perform(try codec.deleteKey(ifindex: link.index, peerID: peerID, slot: slot))
   }
 
   /// The key in one slot, or nil when the slot is empty.
@@ -249,7 +249,7 @@ public final class DCOClient {
     }
     do throws(NetlinkError) {
       return try genl().transact(
-        try codec.getKey(ifindex: UInt32(link.index), peerID: peerID, slot: slot),
+        try codec.getKey(ifindex: link.index, peerID: peerID, slot: slot),
         decode: codec.decodeKey
       ).first
     } catch .kernel(let e, let ack) where e == ENOENT && ack.message?.contains("slot") == true {

@@ -36,15 +36,4 @@ public final class SecretBytes {
     precondition(n >= 0 && n <= storage.count)
     count = n
   }
-
-  /// Bytes `range` of the material as a new secret.
-  public func slice(_ range: Range<Int>) -> SecretBytes {
-    precondition(range.upperBound <= count)
-    let s = SecretBytes(capacity: range.count)
-    s.fill { dst in
-      dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: storage[range]))
-      return range.count
-    }
-    return s
-  }
 }

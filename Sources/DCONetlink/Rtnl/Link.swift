@@ -27,7 +27,7 @@ public enum OvpnMode: UInt8, Sendable {
 /// One network interface as RTM_GETLINK describes it.
 public struct Link: Equatable, Sendable {
   public var name: String
-  public var index: Int32
+  public var index: UInt32
   /// IFLA_INFO_KIND, if the interface has one.
   public var kind: String?
   /// IFLA_OVPN_MODE, when the driver reports it (ovpn does, ovpn-dco does not).
@@ -39,7 +39,7 @@ public struct Link: Equatable, Sendable {
   public var stats: LinkStats?
 
   public init(
-    name: String, index: Int32, kind: String? = nil, mode: OvpnMode? = nil, mtu: UInt32? = nil,
+    name: String, index: UInt32, kind: String? = nil, mode: OvpnMode? = nil, mtu: UInt32? = nil,
     flags: UInt32 = 0, operState: UInt8? = nil, stats: LinkStats? = nil
   ) {
     self.name = name

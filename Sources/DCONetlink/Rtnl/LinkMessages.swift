@@ -4,10 +4,10 @@ import CMnl
 public enum LinkMessages {
   static let ovpnModeAttribute: UInt16 = 1  // IFLA_OVPN_MODE
 
-  private static func header(index: Int32 = 0) -> ifinfomsg {
+  private static func header(index: UInt32 = 0) -> ifinfomsg {
     var h = ifinfomsg()
     h.ifi_family = UInt8(AF_UNSPEC)
-    h.ifi_index = index
+    h.ifi_index = Int32(bitPattern: index)
     return h
   }
 
@@ -32,7 +32,7 @@ public enum LinkMessages {
     return m
   }
 
-  public static func deleteLink(index: Int32) -> NetlinkMessage {
+  public static func deleteLink(index: UInt32) -> NetlinkMessage {
     let m = NetlinkMessage(type: UInt16(RTM_DELLINK), flags: UInt16(NLM_F_REQUEST | NLM_F_ACK))
     m.putExtraHeader(header(index: index))
     return m
@@ -54,7 +54,7 @@ public enum LinkMessages {
   }
 
   /// RTM_GETLINK for one interface by index.
-  public static func getLink(index: Int32) -> NetlinkMessage {
+  public static func getLink(index: UInt32) -> NetlinkMessage {
     let m = NetlinkMessage(type: UInt16(RTM_GETLINK), flags: UInt16(NLM_F_REQUEST | NLM_F_ACK))
     m.putExtraHeader(header(index: index))
     return m
@@ -64,7 +64,7 @@ public enum LinkMessages {
   public static func decodeLink(_ msg: ReceivedMessage) throws(NetlinkError) -> Link? {
     guard msg.type == UInt16(RTM_NEWLINK) else { return nil }
     let info = try msg.header(as: ifinfomsg.self)
-    var link = Link(name: "", index: info.ifi_index, flags: info.ifi_flags)
+    var link = Link(name: "", index: UInt32(bitPattern: info.ifi_index), flags: info.ifi_flags)
     // Other drivers number their IFLA_INFO_DATA differently (a bridge's
     // attribute 1 is a u32): keep the raw mode and decide once the kind is known.
     var modeBytes: [UInt8]?
@@ -96,9 +96,9 @@ public enum LinkMessages {
   }
 
   /// The interface an RTM_DELLINK message reports gone; nil for others.
-  public static func deletedIndex(_ msg: ReceivedMessage) throws(NetlinkError) -> Int32? {
+  public static func deletedIndex(_ msg: ReceivedMessage) throws(NetlinkError) -> UInt32? {
     guard msg.type == UInt16(RTM_DELLINK) else { return nil }
-    return try msg.header(as: ifinfomsg.self).ifi_index
+    return UInt32(bitPattern: try msg.header(as: ifinfomsg.self).ifi_index)
   }
 
   /// struct rtnl_link_stats64: whole u64 fields only, at least the eight

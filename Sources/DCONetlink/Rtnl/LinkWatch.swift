@@ -20,7 +20,7 @@ public final class LinkWatch {
   /// What the queued messages say, read without blocking.
   public struct Changes: Equatable, Sendable {
     /// Interfaces deleted (RTM_DELLINK).
-    public var deleted: Set<Int32> = []
+    public var deleted: Set<UInt32> = []
     /// The kernel dropped messages: ask again about anything that matters.
     public var lost = false
   }

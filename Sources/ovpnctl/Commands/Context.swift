@@ -7,7 +7,7 @@ final class Context {
   let options: Options
   let client: DCOClient
   private var links: [String: (Link, any OvpnCodec)] = [:]
-  private var keepers: [Int32: KeeperClient] = [:]
+  private var keepers: [UInt32: KeeperClient] = [:]
   /// Set by a batch for a line that joins its window: the command sends its
   /// request there instead of waiting for the reply (see BatchWindow).
   var window: BatchWindow?

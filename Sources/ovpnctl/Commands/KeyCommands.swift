@@ -50,7 +50,7 @@ enum KeyCommands {
     let (link, codec) = try ctx.ovpnLink(dev, op)
     if let window = ctx.window {
       return try window.submit(op, link, codec, peer: key.peerID) { () throws(NetlinkError) in
-        try codec.newKey(ifindex: UInt32(link.index), key)
+        try codec.newKey(ifindex: link.index, key)
       }
     }
     try kernel(op) { () throws(NetlinkError) in try ctx.client.addKey(link, codec: codec, key) }
@@ -69,7 +69,7 @@ enum KeyCommands {
     let (link, codec) = try ctx.ovpnLink(dev, op)
     if let window = ctx.window {
       return try window.submit(op, link, codec, peer: peer) { () throws(NetlinkError) in
-        try codec.swapKeys(ifindex: UInt32(link.index), peerID: peer)
+        try codec.swapKeys(ifindex: link.index, peerID: peer)
       }
     }
     try kernel(op) { () throws(NetlinkError) in try ctx.client.swapKeys(link, codec: codec, peerID: peer) }
@@ -91,7 +91,7 @@ enum KeyCommands {
     let (link, codec) = try ctx.ovpnLink(dev, op)
     if let window = ctx.window {
       return try window.submit(op, link, codec, peer: peer) { () throws(NetlinkError) in
-        try codec.deleteKey(ifindex: UInt32(link.index), peerID: peer, slot: s)
+        try codec.deleteKey(ifindex: link.index, peerID: peer, slot: s)
       }
     }
     try kernel(op) { () throws(NetlinkError) in

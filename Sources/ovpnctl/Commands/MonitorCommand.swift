@@ -8,7 +8,7 @@ import Glibc
 /// interface. With a status file, each event carries the peer's common name.
 enum MonitorCommand {
   static func run(_ args: Arguments, _ ctx: Context) throws(CommandError) {
-    var filter: Int32?
+    var filter: UInt32?
     var watch: StatusWatch?
     let status = try StatusNames.load(args)
     if let dev = args.string("dev") {
@@ -34,7 +34,7 @@ enum MonitorCommand {
     // Names are known up front: a deleted interface's last events arrive
     // after its name is gone.
     var names: [UInt32: String] = [:]
-    for (link, _) in (try? ctx.ovpnLinks(nil, .monitor)) ?? [] { names[UInt32(link.index)] = link.name }
+    for (link, _) in (try? ctx.ovpnLinks(nil, .monitor)) ?? [] { names[link.index] = link.name }
     func name(_ index: UInt32) -> String? {
       if let n = names[index] { return n }
       var buf = [CChar](repeating: 0, count: Int(IF_NAMESIZE) + 1)
@@ -64,7 +64,7 @@ enum MonitorCommand {
         try stream.drain(limit: 64) { item in
           switch item {
           case .event(let event):
-            if let filter, event.ifindex != UInt32(filter) { return }
+            if let filter, event.ifindex != filter { return }
             Terminal.write(
               EventRenderer.render(
                 event, ifname: name(event.ifindex), ctx.options, commonName: commonNames[event.peerID]))
@@ -84,7 +84,7 @@ enum MonitorCommand {
   /// After lost events: the peers each watched interface has now. An
   /// interface that cannot be listed (deleted mid-dump) is reported and
   /// skipped; the monitor goes on.
-  static func resync(_ filter: Int32?, _ ctx: Context) {
+  static func resync(_ filter: UInt32?, _ ctx: Context) {
     let links: [(Link, any OvpnCodec)]
     do throws(CommandError) {
       links = try ctx.ovpnLinks(nil, .monitor)

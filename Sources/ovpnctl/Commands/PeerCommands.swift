@@ -226,7 +226,7 @@ enum PeerCommands {
     try checkTxID(config.txID, codec, ctx, op, set: true)
     if let window = ctx.window {
       return try window.submit(op, link, codec, peer: config.id) { () throws(NetlinkError) in
-        try codec.setPeer(ifindex: UInt32(link.index), config)
+        try codec.setPeer(ifindex: link.index, config)
       }
     }
     try kernel(op) { () throws(NetlinkError) in try ctx.client.setPeer(link, codec: codec, config) }
@@ -245,7 +245,7 @@ enum PeerCommands {
     let (link, codec) = try ctx.ovpnLink(dev, op)
     if let window = ctx.window {
       return try window.submit(op, link, codec, peer: id) { () throws(NetlinkError) in
-        try codec.deletePeer(ifindex: UInt32(link.index), id: id)
+        try codec.deletePeer(ifindex: link.index, id: id)
       }
     }
     try kernel(op) { () throws(NetlinkError) in try ctx.client.deletePeer(link, codec: codec, id: id) }

@@ -36,7 +36,7 @@ final class Keeper {
     }
   }
 
-  let ifindex: Int32
+  let ifindex: UInt32
   let link: Link
   let codec: any OvpnCodec
   let client = DCOClient()
@@ -96,7 +96,7 @@ final class Keeper {
   }
 
   private init(_ args: [String]) throws(KeeperStartError) {
-    guard args.count == 1, let index = Int32(args[0]), index > 0 else {
+    guard args.count == 1, let index = UInt32(args[0]), index > 0, index <= Int32.max else {
       throw KeeperStartError(errno: EINVAL, text: "usage: ovpnctl-keeper IFINDEX")
     }
     guard geteuid() == 0 else {
@@ -208,7 +208,7 @@ final class Keeper {
   func followEvents() {
     _ = try? events.drain(limit: 256) { item in
       switch item {
-      case .event(.peerDeleted(let i, let id, _)) where i == UInt32(ifindex):
+      case .event(.peerDeleted(let i, let id, _)) where i == ifindex:
         candidates.insert(id)
       case .lost:
         fullResync = true
@@ -392,7 +392,7 @@ final class Keeper {
       // A client must not be served by the keeper of a deleted interface
       // whose ifindex its own interface now has.
       followLinks()
-      guard index == UInt32(ifindex) else {
+      guard index == ifindex else {
         return (.error(errno: ENODEV, "this keeper serves ifindex \(ifindex), not \(index)"), -1)
       }
       return (.ready(ifindex: index, pid: UInt32(getpid())), -1)

@@ -121,14 +121,14 @@ final class KeeperClient {
     keeperPID = who.pid
     let reply: KeeperProtocol.Reply
     do throws(CommandError) {
-      (reply, _) = try exchange(.hello(ifindex: UInt32(link.index)))
+      (reply, _) = try exchange(.hello(ifindex: link.index))
     } catch {
       // A keeper that closes the connection at hello is exiting: retry.
       disconnect()
       return false
     }
     switch reply {
-    case .ready(let index, let pid) where index == UInt32(link.index) && Int32(bitPattern: pid) == who.pid:
+    case .ready(let index, let pid) where index == link.index && Int32(bitPattern: pid) == who.pid:
       lastUse = Clock.now()
       return true
     case .retry:

@@ -11,11 +11,11 @@ struct KeeperPlace {
   static let directory = "/run/ovpnctl"
   static let lockPath = directory + "/lock"
 
-  let ifindex: Int32
+  let ifindex: UInt32
   let socketPath: String
 
   /// The place of `ifindex`'s keeper in the caller's network namespace.
-  static func current(ifindex: Int32) throws(CommandError) -> KeeperPlace {
+  static func current(ifindex: UInt32) throws(CommandError) -> KeeperPlace {
     var st = stat()
     guard stat("/proc/self/ns/net", &st) == 0 else {
       throw .failure("cannot identify the network namespace (/proc/self/ns/net): \(errnoDescription(cmnl_errno()))")

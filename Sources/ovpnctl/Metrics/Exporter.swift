@@ -20,7 +20,7 @@ final class Exporter {
   }
 
   private func learn(_ link: Link) {
-    names[UInt32(link.index)] = link.name
+    names[link.index] = link.name
     counters.know(link.name)
   }
 

@@ -40,7 +40,7 @@ enum MetricsCollector {
     var snapshot = MetricsSnapshot()
     if peer != nil {
       // One peer: selected exactly as `stats peer ID` selects it.
-      var byLink: [Int32: Int] = [:]
+      var byLink: [UInt32: Int] = [:]
       try PeerListing.forEachSelected(dev: dev, id: peer, ctx) { link, p in
         if byLink[link.index] == nil {
           byLink[link.index] = snapshot.interfaces.count

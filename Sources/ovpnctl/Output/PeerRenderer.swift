@@ -12,7 +12,7 @@ struct PeerRenderer {
   /// -d: also the attributes this version does not know, by number.
   let details: Bool
   private var w: JSONWriter
-  private var lastLink: Int32?
+  private var lastLink: UInt32?
   private let commonName: (Peer) -> String?
 
   init(
