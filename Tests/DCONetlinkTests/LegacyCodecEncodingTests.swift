@@ -313,4 +313,29 @@ import Testing
     #expect(e == .kernel(errno: K.EOPNOTSUPP, extack: ExtAck()))
     #expect(legacy.canReadKeys == false)
   }
+
+  /// What this API cannot carry is refused, never left out of the request.
+  @Test func setPeerRefusesAllButKeepalive() {
+    var c = PeerConfig(id: 1)
+    c.keepaliveInterval = 5
+    c.keepaliveTimeout = 30
+    var remote = c
+    remote.remote = Endpoint(parsing: "192.0.2.1:1194")
+    var vpnIP = c
+    vpnIP.vpnIPv4 = IPAddress("10.8.0.2")
+    var txID = c
+    txID.txID = 3
+    for refused in [remote, vpnIP, txID] {
+      let e = netlinkError { _ = try legacy.setPeer(ifindex: 5, refused) }
+      #expect(e == .unsupported("the ovpn-dco-v2 API can change only keepalive of an existing peer"))
+    }
+    #expect(netlinkError { _ = try legacy.setPeer(ifindex: 5, c) } == nil)
+  }
+
+  @Test func newPeerRefusesATransmitID() {
+    var c = Self.udpPeer("192.0.2.1:1194")
+    c.txID = 7
+    let e = netlinkError { _ = try legacy.newPeer(ifindex: 5, c) }
+    #expect(e == .unsupported("tx-id needs the upstream ovpn API; ovpn-dco-v2 has no transmit id"))
+  }
 }

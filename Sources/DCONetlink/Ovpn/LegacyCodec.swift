@@ -37,6 +37,9 @@ public struct LegacyCodec: OvpnCodec {
   }
 
   public func newPeer(ifindex: UInt32, _ c: PeerConfig) throws(NetlinkError) -> NetlinkMessage {
+    if c.txID != nil {
+      throw .unsupported("tx-id needs the upstream ovpn API; ovpn-dco-v2 has no transmit id")
+    }
     let m = try request(Command.newPeer, ifindex: ifindex)
     try m.nest(Container.newPeer) { () throws(NetlinkError) in
       try m.put(NewPeer.peerID, c.id)
@@ -52,7 +55,14 @@ public struct LegacyCodec: OvpnCodec {
   }
 
   /// The legacy SET_PEER knows only keepalive; it needs both values.
+  /// Anything else in `c` is refused, never dropped.
   public func setPeer(ifindex: UInt32, _ c: PeerConfig) throws(NetlinkError) -> NetlinkMessage {
+    var keepaliveOnly = PeerConfig(id: c.id)
+    keepaliveOnly.keepaliveInterval = c.keepaliveInterval
+    keepaliveOnly.keepaliveTimeout = c.keepaliveTimeout
+    guard c == keepaliveOnly else {
+      throw .unsupported("the ovpn-dco-v2 API can change only keepalive of an existing peer")
+    }
     let m = try request(Command.setPeer, ifindex: ifindex)
     try m.nest(Container.setPeer) { () throws(NetlinkError) in
       try m.put(SetPeer.peerID, c.id)

@@ -215,14 +215,7 @@ enum PeerCommands {
     }
     let op = Operation.peerSet(dev: dev, id: config.id)
     let (link, codec) = try ctx.ovpnLink(dev, op)
-    if codec.kind == .ovpnDCO {
-      var only = PeerConfig(id: config.id)
-      only.keepaliveInterval = config.keepaliveInterval
-      only.keepaliveTimeout = config.keepaliveTimeout
-      guard only == config else {
-        throw .netlink(.unsupported("the ovpn-dco-v2 API can change only keepalive of an existing peer"), op)
-      }
-    }
+    // The ovpn-dco-v2 codec refuses what its SET_PEER cannot change.
     try checkTxID(config.txID, codec, ctx, op, set: true)
     if let window = ctx.window {
       return try window.submit(op, link, codec, peer: config.id) { () throws(NetlinkError) in
