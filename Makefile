@@ -13,7 +13,7 @@ unit:
 	swift test
 
 kernel-test: build
-	tests/kernel/run --kernel all --bin .build/release/ovpnctl
+	Tests/Kernel/run --kernel all --bin .build/release/ovpnctl
 
 test:
 	scripts/test

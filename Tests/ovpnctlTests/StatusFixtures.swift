@@ -1,5 +1,5 @@
 // The status files of the interop scenarios' OpenVPN servers
-// (tests/kernel/scenarios/24-openvpn-mp.sh), kept in Tests/Fixtures/openvpn-status/,
+// (Tests/Kernel/scenarios/24-openvpn-mp.sh), kept in Tests/Fixtures/openvpn-status/,
 // and what each one says about its two clients.
 
 @testable import ovpnctl

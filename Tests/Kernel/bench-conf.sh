@@ -4,10 +4,10 @@
 # time; it prints the figures to the scenario log. Run it once with a
 # throwaway scenario that sources it, for example
 #   printf '#!/bin/bash\n# timeout: 900\nsource "$TESTS_DIR/bench-conf.sh"\n' \
-#       >tests/kernel/scenarios/90-bench-conf.sh
-#   tests/kernel/run --kernel upstream --scenario 90-bench-conf
+#       >Tests/Kernel/scenarios/90-bench-conf.sh
+#   Tests/Kernel/run --kernel upstream --scenario 90-bench-conf
 #   grep BENCH .cache/kernel-logs/upstream/scenarios/90-bench-conf.log
-#   rm tests/kernel/scenarios/90-bench-conf.sh
+#   rm Tests/Kernel/scenarios/90-bench-conf.sh
 source "$TESTS_DIR/lib.sh"
 source "$TESTS_DIR/tunnel.sh"
 source "$TESTS_DIR/conf.sh"

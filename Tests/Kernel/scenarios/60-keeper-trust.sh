@@ -12,7 +12,7 @@
 #   running keeper: no descriptor comes back, nothing changes, traffic flows;
 # - root's malformed requests get error replies, every descriptor sent is
 #   closed, and the keeper goes on.
-# keeper-probe (tests/kernel/tools) speaks the raw protocol bytes.
+# keeper-probe (Tests/Kernel/tools) speaks the raw protocol bytes.
 # shellcheck source=SCRIPTDIR/../lib.sh
 source "$TESTS_DIR/lib.sh"
 source "$TESTS_DIR/tunnel.sh"

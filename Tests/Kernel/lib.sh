@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Helpers for kernel-test scenarios. Runs INSIDE the qemu guest, under bash.
 #
-# A scenario is tests/kernel/scenarios/NN-name.sh, run with bash by the guest
+# A scenario is Tests/Kernel/scenarios/NN-name.sh, run with bash by the guest
 # init, one at a time, in a fresh working directory, with a timeout. It starts
 # with a header the init reads:
 #

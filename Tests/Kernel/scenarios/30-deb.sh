@@ -6,13 +6,13 @@
 # builds a tunnel that carries pings, and bash completes ovpnctl from the
 # packaged completion file (interface names and peer ids read live from the
 # kernel by the installed binary). Then dpkg -r removes it again.
-# Needs tests/kernel/run --deb FILE (scripts/package builds the file).
+# Needs Tests/Kernel/run --deb FILE (scripts/package builds the file).
 # shellcheck source=SCRIPTDIR/../lib.sh
 source "$TESTS_DIR/lib.sh"
 source "$TESTS_DIR/tunnel.sh"
 
 [[ -n ${OVPNCTL_DEB:-} && -f $OVPNCTL_DEB ]] ||
-	skip "no .deb in this initramfs: run tests/kernel/run --deb FILE (scripts/package builds it)"
+	skip "no .deb in this initramfs: run Tests/Kernel/run --deb FILE (scripts/package builds it)"
 
 # The harness's own binary sits where the package installs; keep it aside
 # so only the package's file is used, and put it back afterwards.

@@ -3,7 +3,7 @@
 # requires: ovpnctl curl
 # timeout: 1800
 #
-# A benchmark, not a test (scripts/bench-metrics runs it; tests/kernel/run
+# A benchmark, not a test (scripts/bench-metrics runs it; Tests/Kernel/run
 # never plans it): it prints figures (lines starting "BENCH") and asserts
 # nothing about time.
 # On one MP interface with PEERS peers (one UDP socket that a background

@@ -3,7 +3,7 @@
 # requires: ovpnctl
 # timeout: 1500
 #
-# A benchmark, not a test (scripts/bench --guest runs it; tests/kernel/run
+# A benchmark, not a test (scripts/bench --guest runs it; Tests/Kernel/run
 # never plans it): one MP interface with N UDP peers (remote and vpn-ip, no
 # keys) added by `-batch`, for each N in /etc/bench-peers (default 2000
 # 10000, cumulative), then the wall time (median of BENCH_REPEAT runs) and

@@ -3,7 +3,7 @@
 # requires: ovpnctl
 # timeout: 2400
 #
-# A benchmark, not a test (scripts/bench --guest runs it; tests/kernel/run
+# A benchmark, not a test (scripts/bench --guest runs it; Tests/Kernel/run
 # never plans it): bulk configuration by `-batch` next to the kernel
 # selftests' C tool. For each N in /etc/bench-peers (default 2000 10000),
 # on a fresh MP interface each time:

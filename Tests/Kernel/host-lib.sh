@@ -10,7 +10,7 @@ REPO_ROOT=$(cd "$KT_DIR/../.." && pwd)
 CACHE_DIR=$REPO_ROOT/.cache
 KERNELS_DIR=$CACHE_DIR/kernels
 LOGS_DIR=$CACHE_DIR/kernel-logs
-# Where the scenarios come from; scripts/bench points it at tests/bench so
+# Where the scenarios come from; scripts/bench points it at Tests/Bench so
 # its benchmarks run in the same guest without being tests.
 SCENARIOS_DIR=${KT_SCENARIOS_DIR:-$KT_DIR/scenarios}
 # OpenVPN 2.7 and its trixie libraries for the upstream guest (fetch-openvpn).
