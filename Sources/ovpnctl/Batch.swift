@@ -59,7 +59,7 @@ enum Batch {
       let rc: Int32
       do throws(CommandError) {
         if let joins, context.window != nil {
-          try joins.spec.run(joins.args, context)
+          try joins.spec.request(joins.args).run(context)
         } else {
           try Router.run(words, context)
         }

@@ -5,24 +5,27 @@ import Testing
 
 @testable import ovpnctl
 
-func parseKeyAdd(_ line: String) throws -> (String, UInt32, KeySlot, UInt8, Cipher, String, String) {
-  try KeyCommands.parseAdd(arguments("key add " + line))
+func parseKeyAdd(_ line: String) throws -> KeyCommands.AddRequest {
+  try KeyCommands.AddRequest.parse(arguments("key add " + line))
 }
 
 @Suite struct KeyAddParserTests {
   @Test func allFields() throws {
-    let (dev, peer, slot, keyID, cipher, enc, dec) = try parseKeyAdd(
+    let r = try parseKeyAdd(
       "dev tun0 peer 7 slot secondary key-id 3 cipher chacha20-poly1305 encrypt a.key decrypt b.key")
-    #expect(dev == "tun0" && peer == 7 && slot == .secondary && keyID == 3)
-    #expect(cipher == .chacha20Poly1305 && enc == "a.key" && dec == "b.key")
+    #expect(
+      r
+        == KeyCommands.AddRequest(
+          dev: "tun0", peer: 7, slot: .secondary, keyID: 3, cipher: .chacha20Poly1305,
+          encrypt: "a.key", decrypt: "b.key"))
   }
 
   @Test(arguments: [("aes-128-gcm", Cipher.aes128GCM), ("aes-192-gcm", .aes192GCM), ("aes-256-gcm", .aes256GCM), ("chacha20-poly1305", .chacha20Poly1305)])
   func ciphers(name: String, cipher: Cipher) throws {
     let r = try parseKeyAdd("dev t peer 1 slot primary key-id 0 cipher \(name) encrypt - decrypt b")
-    #expect(r.4 == cipher)
-    #expect(r.2 == .primary)
-    #expect(r.5 == "-")
+    #expect(r.cipher == cipher)
+    #expect(r.slot == .primary)
+    #expect(r.encrypt == "-")
   }
 
   static let full = "dev t peer 1 slot primary key-id 7 cipher aes-128-gcm encrypt a decrypt b"

@@ -59,3 +59,13 @@ func kernel<T>(_ op: Operation, _ body: () throws(NetlinkError) -> T) throws(Com
     throw .netlink(error, op)
   }
 }
+
+/// Runs a step of a command's run() that can fail as the command line's
+/// fault (a key, status or configuration file named on it).
+func usage<T>(_ body: () throws(UsageError) -> T) throws(CommandError) -> T {
+  do {
+    return try body()
+  } catch {
+    throw .usage(error)
+  }
+}

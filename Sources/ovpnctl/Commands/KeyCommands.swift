@@ -12,124 +12,143 @@ enum KeyCommands {
     return Cipher(name: name)!
   }
 
-  /// Everything about `key add` except the material, checked first so a
-  /// bad argument never costs a key file read.
-  static func parseAdd(_ args: Arguments) throws(UsageError) -> (String, UInt32, KeySlot, UInt8, Cipher, String, String) {
-    let dev = try args.require("dev")
-    let peer = try args.requirePeerID("peer")
-    guard let slot = try slot(args) else { throw .missing("slot") }
-    guard let keyID: UInt8 = try args.number("key-id", 0...7, what: "a key id") else {
-      throw .missing("key-id")
-    }
-    let cipher = try cipher(args)
-    let encrypt = try args.require("encrypt")
-    let decrypt = try args.require("decrypt")
-    if encrypt == "-" && decrypt == "-" {
-      throw UsageError("standard input (-) can supply only one of encrypt and decrypt")
-    }
-    return (dev, peer, slot, keyID, cipher, encrypt, decrypt)
-  }
+  /// `key add`: everything but the material, which run() reads, so a bad
+  /// argument never costs a key file read.
+  struct AddRequest: CommandRequest, Equatable {
+    var dev: String
+    var peer: UInt32
+    var slot: KeySlot
+    var keyID: UInt8
+    var cipher: Cipher
+    /// The key files (`-`: standard input).
+    var encrypt: String
+    var decrypt: String
 
-  static func add(_ args: Arguments, _ ctx: Context) throws(CommandError) {
-    let key: KeyConfig
-    let dev: String
-    do throws(UsageError) {
-      let (d, peer, slot, keyID, cipher, encrypt, decrypt) = try parseAdd(args)
-      dev = d
-      if ctx.options.batch == "-" && (encrypt == "-" || decrypt == "-") {
-        throw UsageError("standard input is the batch file; a key file cannot be \"-\" as well")
+    static func parse(_ args: Arguments) throws(UsageError) -> AddRequest {
+      let dev = try args.require("dev")
+      let peer = try args.requirePeerID("peer")
+      guard let slot = try KeyCommands.slot(args) else { throw .missing("slot") }
+      guard let keyID: UInt8 = try args.number("key-id", 0...7, what: "a key id") else {
+        throw .missing("key-id")
       }
-      key = KeyConfig(
-        peerID: peer, slot: slot, keyID: keyID, cipher: cipher,
-        encrypt: try KeyFile.read(encrypt, cipher: cipher, role: "encrypt"),
-        decrypt: try KeyFile.read(decrypt, cipher: cipher, role: "decrypt"))
-    } catch {
-      throw .usage(error)
-    }
-    let op = Operation.keyAdd(dev: dev, peer: key.peerID)
-    let (link, codec) = try ctx.ovpnLink(dev, op)
-    if let window = ctx.window {
-      return try window.submit(op, link, codec, peer: key.peerID) { () throws(NetlinkError) in
-        try codec.newKey(ifindex: link.index, key)
+      let cipher = try KeyCommands.cipher(args)
+      let encrypt = try args.require("encrypt")
+      let decrypt = try args.require("decrypt")
+      if encrypt == "-" && decrypt == "-" {
+        throw UsageError("standard input (-) can supply only one of encrypt and decrypt")
       }
+      return AddRequest(
+        dev: dev, peer: peer, slot: slot, keyID: keyID, cipher: cipher, encrypt: encrypt,
+        decrypt: decrypt)
     }
-    try kernel(op) { () throws(NetlinkError) in try ctx.client.addKey(link, codec: codec, key) }
-  }
 
-  static func swap(_ args: Arguments, _ ctx: Context) throws(CommandError) {
-    let dev: String
-    let peer: UInt32
-    do throws(UsageError) {
-      dev = try args.require("dev")
-      peer = try args.requirePeerID("peer")
-    } catch {
-      throw .usage(error)
-    }
-    let op = Operation.keySwap(dev: dev, peer: peer)
-    let (link, codec) = try ctx.ovpnLink(dev, op)
-    if let window = ctx.window {
-      return try window.submit(op, link, codec, peer: peer) { () throws(NetlinkError) in
-        try codec.swapKeys(ifindex: link.index, peerID: peer)
+    func run(_ ctx: Context) throws(CommandError) {
+      let key = try usage { () throws(UsageError) in
+        if ctx.options.batch == "-" && (encrypt == "-" || decrypt == "-") {
+          throw UsageError("standard input is the batch file; a key file cannot be \"-\" as well")
+        }
+        return KeyConfig(
+          peerID: peer, slot: slot, keyID: keyID, cipher: cipher,
+          encrypt: try KeyFile.read(encrypt, cipher: cipher, role: "encrypt"),
+          decrypt: try KeyFile.read(decrypt, cipher: cipher, role: "decrypt"))
       }
-    }
-    try kernel(op) { () throws(NetlinkError) in try ctx.client.swapKeys(link, codec: codec, peerID: peer) }
-  }
-
-  static func delete(_ args: Arguments, _ ctx: Context) throws(CommandError) {
-    let dev: String
-    let peer: UInt32
-    let s: KeySlot
-    do throws(UsageError) {
-      dev = try args.require("dev")
-      peer = try args.requirePeerID("peer")
-      guard let given = try slot(args) else { throw UsageError.missing("slot") }
-      s = given
-    } catch {
-      throw .usage(error)
-    }
-    let op = Operation.keyDel(dev: dev, peer: peer)
-    let (link, codec) = try ctx.ovpnLink(dev, op)
-    if let window = ctx.window {
-      return try window.submit(op, link, codec, peer: peer) { () throws(NetlinkError) in
-        try codec.deleteKey(ifindex: link.index, peerID: peer, slot: s)
+      let op = Operation.keyAdd(dev: dev, peer: peer)
+      let (link, codec) = try ctx.ovpnLink(dev, op)
+      if let window = ctx.window {
+        return try window.submit(op, link, codec, peer: peer) { () throws(NetlinkError) in
+          try codec.newKey(ifindex: link.index, key)
+        }
       }
-    }
-    try kernel(op) { () throws(NetlinkError) in
-      try ctx.client.deleteKey(link, codec: codec, peerID: peer, slot: s)
+      try kernel(op) { () throws(NetlinkError) in try ctx.client.addKey(link, codec: codec, key) }
     }
   }
 
-  static func show(_ args: Arguments, _ ctx: Context) throws(CommandError) {
-    let dev: String
-    let peer: UInt32
-    let only: KeySlot?
-    do throws(UsageError) {
-      dev = try args.require("dev")
-      peer = try args.requirePeerID("peer")
-      only = try slot(args)
-    } catch {
-      throw .usage(error)
+  struct SwapRequest: CommandRequest, Equatable {
+    var dev: String
+    var peer: UInt32
+
+    static func parse(_ args: Arguments) throws(UsageError) -> SwapRequest {
+      SwapRequest(dev: try args.require("dev"), peer: try args.requirePeerID("peer"))
     }
-    let op = Operation.keyGet(dev: dev, peer: peer)
-    let (link, codec) = try ctx.ovpnLink(dev, op)
-    guard codec.canReadKeys else {
-      throw .netlink(
-        .unsupported("the ovpn-dco-v2 API cannot read keys back; key show needs the ovpn module"), op)
-    }
-    var keys: [KeyInfo] = []
-    for s in only.map({ [$0] }) ?? KeySlot.allCases {
-      if let k = try kernel(op, { () throws(NetlinkError) in
-        try ctx.client.key(link, codec: codec, peerID: peer, slot: s)
-      }) {
-        keys.append(k)
+
+    func run(_ ctx: Context) throws(CommandError) {
+      let op = Operation.keySwap(dev: dev, peer: peer)
+      let (link, codec) = try ctx.ovpnLink(dev, op)
+      if let window = ctx.window {
+        return try window.submit(op, link, codec, peer: peer) { () throws(NetlinkError) in
+          try codec.swapKeys(ifindex: link.index, peerID: peer)
+        }
       }
+      try kernel(op) { () throws(NetlinkError) in try ctx.client.swapKeys(link, codec: codec, peerID: peer) }
     }
-    Terminal.write(KeyRenderer.render(link, keys, ctx.options))
   }
 
-  static func generate(_ args: Arguments, _ ctx: Context) throws(CommandError) {
-    let c: Cipher
-    do throws(UsageError) { c = try cipher(args) } catch { throw .usage(error) }
-    try KeyFile.writeOut(try KeyFile.generate(c))
+  struct DeleteRequest: CommandRequest, Equatable {
+    var dev: String
+    var peer: UInt32
+    var slot: KeySlot
+
+    static func parse(_ args: Arguments) throws(UsageError) -> DeleteRequest {
+      let dev = try args.require("dev")
+      let peer = try args.requirePeerID("peer")
+      guard let slot = try KeyCommands.slot(args) else { throw UsageError.missing("slot") }
+      return DeleteRequest(dev: dev, peer: peer, slot: slot)
+    }
+
+    func run(_ ctx: Context) throws(CommandError) {
+      let op = Operation.keyDel(dev: dev, peer: peer)
+      let (link, codec) = try ctx.ovpnLink(dev, op)
+      if let window = ctx.window {
+        return try window.submit(op, link, codec, peer: peer) { () throws(NetlinkError) in
+          try codec.deleteKey(ifindex: link.index, peerID: peer, slot: slot)
+        }
+      }
+      try kernel(op) { () throws(NetlinkError) in
+        try ctx.client.deleteKey(link, codec: codec, peerID: peer, slot: slot)
+      }
+    }
+  }
+
+  struct ShowRequest: CommandRequest, Equatable {
+    var dev: String
+    var peer: UInt32
+    /// nil: both slots.
+    var slot: KeySlot?
+
+    static func parse(_ args: Arguments) throws(UsageError) -> ShowRequest {
+      ShowRequest(
+        dev: try args.require("dev"), peer: try args.requirePeerID("peer"),
+        slot: try KeyCommands.slot(args))
+    }
+
+    func run(_ ctx: Context) throws(CommandError) {
+      let op = Operation.keyGet(dev: dev, peer: peer)
+      let (link, codec) = try ctx.ovpnLink(dev, op)
+      guard codec.canReadKeys else {
+        throw .netlink(
+          .unsupported("the ovpn-dco-v2 API cannot read keys back; key show needs the ovpn module"), op)
+      }
+      var keys: [KeyInfo] = []
+      for s in slot.map({ [$0] }) ?? KeySlot.allCases {
+        if let k = try kernel(op, { () throws(NetlinkError) in
+          try ctx.client.key(link, codec: codec, peerID: peer, slot: s)
+        }) {
+          keys.append(k)
+        }
+      }
+      Terminal.write(KeyRenderer.render(link, keys, ctx.options))
+    }
+  }
+
+  struct GenerateRequest: CommandRequest, Equatable {
+    var cipher: Cipher
+
+    static func parse(_ args: Arguments) throws(UsageError) -> GenerateRequest {
+      GenerateRequest(cipher: try KeyCommands.cipher(args))
+    }
+
+    func run(_ ctx: Context) throws(CommandError) {
+      try KeyFile.writeOut(try KeyFile.generate(cipher))
+    }
   }
 }

@@ -3,22 +3,26 @@ import DCONetlink
 
 /// `link add | del | show`: ovpn interfaces over rtnetlink.
 enum LinkCommands {
-  static func add(_ args: Arguments, _ ctx: Context) throws(CommandError) {
-    let name = args.positional ?? ""
-    let kind: OvpnKind?
-    let mode: OvpnMode?
-    let mtu: UInt32?
-    do throws(UsageError) {
+  struct AddRequest: CommandRequest, Equatable {
+    var name: String
+    var kind: OvpnKind?
+    var mode: OvpnMode?
+    var mtu: UInt32?
+
+    static func parse(_ args: Arguments) throws(UsageError) -> AddRequest {
+      let name = args.positional ?? ""
       try validateName(name)
-      kind = try args.choice("type").flatMap(OvpnKind.init(rawValue:))
-      mode = try args.choice("mode").map { $0 == "mp" ? OvpnMode.mp : OvpnMode.p2p }
-      mtu = try args.number("mtu", 68...65535, what: "the MTU")
-    } catch {
-      throw .usage(error)
+      return AddRequest(
+        name: name, kind: try args.choice("type").flatMap(OvpnKind.init(rawValue:)),
+        mode: try args.choice("mode").map { $0 == "mp" ? OvpnMode.mp : OvpnMode.p2p },
+        mtu: try args.number("mtu", 68...65535, what: "the MTU"))
     }
-    ctx.forgetLinks()
-    _ = try kernel(.linkAdd(name)) { () throws(NetlinkError) in
-      try ctx.client.addLink(name: name, kind: kind, mode: mode, mtu: mtu)
+
+    func run(_ ctx: Context) throws(CommandError) {
+      ctx.forgetLinks()
+      _ = try kernel(.linkAdd(name)) { () throws(NetlinkError) in
+        try ctx.client.addLink(name: name, kind: kind, mode: mode, mtu: mtu)
+      }
     }
   }
 
@@ -35,33 +39,48 @@ enum LinkCommands {
     }
   }
 
-  static func delete(_ args: Arguments, _ ctx: Context) throws(CommandError) {
-    let name = args.positional ?? ""
-    let (link, _) = try ctx.ovpnLink(name, .linkDel(name))
-    ctx.forgetLinks()
-    try kernel(.linkDel(name)) { () throws(NetlinkError) in try ctx.client.deleteLink(index: link.index) }
+  struct DeleteRequest: CommandRequest, Equatable {
+    var name: String
+
+    static func parse(_ args: Arguments) throws(UsageError) -> DeleteRequest {
+      DeleteRequest(name: args.positional ?? "")
+    }
+
+    func run(_ ctx: Context) throws(CommandError) {
+      let (link, _) = try ctx.ovpnLink(name, .linkDel(name))
+      ctx.forgetLinks()
+      try kernel(.linkDel(name)) { () throws(NetlinkError) in try ctx.client.deleteLink(index: link.index) }
+    }
   }
 
-  static func show(_ args: Arguments, _ ctx: Context) throws(CommandError) {
-    if ctx.options.prometheus {
-      let snapshot = try MetricsCollector.collect(dev: args.positional, peer: nil, withPeers: false, ctx)
-      var w = PrometheusWriter.stdout()
-      MetricsRenderer.write(snapshot, peers: false, into: &w)
-      MetricsRenderer.output(w)
-      return
+  struct ShowRequest: CommandRequest, Equatable {
+    var name: String?
+
+    static func parse(_ args: Arguments) throws(UsageError) -> ShowRequest {
+      ShowRequest(name: args.positional)
     }
-    var views: [LinkView] = []
-    if let name = args.positional {
-      let link = try kernel(.linkShow) { () throws(NetlinkError) in try ctx.client.link(named: name) }
-      guard link.ovpnKind != nil else {
-        throw .netlink(.notOvpn(name: name, kind: link.kind), .linkShow)
+
+    func run(_ ctx: Context) throws(CommandError) {
+      if ctx.options.prometheus {
+        let snapshot = try MetricsCollector.collect(dev: name, peer: nil, withPeers: false, ctx)
+        var w = PrometheusWriter.stdout()
+        MetricsRenderer.write(snapshot, peers: false, into: &w)
+        MetricsRenderer.output(w)
+        return
       }
-      views.append(view(link, ctx))
-    } else {
-      let links = try kernel(.linkShow) { () throws(NetlinkError) in try ctx.client.links() }
-      views = links.filter { $0.ovpnKind != nil }.map { view($0, ctx) }
+      var views: [LinkView] = []
+      if let name {
+        let link = try kernel(.linkShow) { () throws(NetlinkError) in try ctx.client.link(named: name) }
+        guard link.ovpnKind != nil else {
+          throw .netlink(.notOvpn(name: name, kind: link.kind), .linkShow)
+        }
+        views.append(view(link, ctx))
+      } else {
+        let links = try kernel(.linkShow) { () throws(NetlinkError) in try ctx.client.links() }
+        views = links.filter { $0.ovpnKind != nil }.map { view($0, ctx) }
+      }
+      Terminal.write(LinkRenderer.render(views, ctx.options))
     }
-    Terminal.write(LinkRenderer.render(views, ctx.options))
   }
 
   /// Family and peer count are best effort: a link whose module is missing

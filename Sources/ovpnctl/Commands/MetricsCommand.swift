@@ -21,11 +21,20 @@ enum MetricsCommand {
     return (e.address, e.port)
   }
 
-  static func serve(_ args: Arguments, _ ctx: Context) throws(CommandError) {
-    let (address, port): (IPAddress?, UInt16)
-    do throws(UsageError) { (address, port) = try listenAddress(args.string("listen")) } catch {
-      throw .usage(error)
+  struct Request: CommandRequest, Equatable {
+    /// nil: every address.
+    var address: IPAddress?
+    var port: UInt16
+
+    static func parse(_ args: Arguments) throws(UsageError) -> Request {
+      let (address, port) = try listenAddress(args.string("listen"))
+      return Request(address: address, port: port)
     }
+
+    func run(_ ctx: Context) throws(CommandError) { try serve(address, port, ctx) }
+  }
+
+  static func serve(_ address: IPAddress?, _ port: UInt16, _ ctx: Context) throws(CommandError) {
     signal(SIGPIPE, SIG_IGN)
     let signals = try SignalFD.open()
     defer { close(signals) }

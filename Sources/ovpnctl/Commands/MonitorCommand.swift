@@ -7,14 +7,28 @@ import Glibc
 /// reported and followed by a resync: the current peers of each watched
 /// interface. With a status file, each event carries the peer's common name.
 enum MonitorCommand {
-  static func run(_ args: Arguments, _ ctx: Context) throws(CommandError) {
+  struct Request: CommandRequest, Equatable {
+    var dev: String?
+    /// OpenVPN's status file, read when the request runs and re-read as it changes.
+    var status: String?
+
+    static func parse(_ args: Arguments) throws(UsageError) -> Request {
+      let request = Request(dev: args.string("dev"), status: args.string("status"))
+      try StatusNames.check(status: request.status, dev: request.dev)
+      return request
+    }
+
+    func run(_ ctx: Context) throws(CommandError) { try monitor(dev, statusPath: status, ctx) }
+  }
+
+  static func monitor(_ dev: String?, statusPath: String?, _ ctx: Context) throws(CommandError) {
     var filter: UInt32?
     var watch: StatusWatch?
-    let status = try StatusNames.load(args)
-    if let dev = args.string("dev") {
+    let status = try StatusNames.load(statusPath)
+    if let dev {
       let (link, codec) = try ctx.ovpnLink(dev, .monitor)
       filter = link.index
-      if let status, let path = args.string("status") {
+      if let status, let path = statusPath {
         watch = StatusWatch(path: path, link: link, codec: codec)
         watch?.update(status, ctx)
       }

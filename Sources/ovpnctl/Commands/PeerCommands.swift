@@ -13,12 +13,15 @@ enum PeerCommands {
   }
 
   /// A parsed `peer add`: everything checked before the kernel is asked.
-  struct AddRequest: Equatable {
+  struct AddRequest: CommandRequest, Equatable {
     var dev: String
     var config: PeerConfig
     var transport: Transport
     /// SO_MARK of the socket ovpnctl opens (never of a caller's `fd`).
     var mark: UInt32? = nil
+
+    static func parse(_ args: Arguments) throws(UsageError) -> AddRequest { try parseAdd(args) }
+    func run(_ ctx: Context) throws(CommandError) { try PeerCommands.add(self, ctx) }
   }
 
   /// `mark N`: decimal or 0x hexadecimal, 0..0xffffffff.
@@ -106,9 +109,7 @@ enum PeerCommands {
     }
   }
 
-  static func add(_ args: Arguments, _ ctx: Context) throws(CommandError) {
-    let request: AddRequest
-    do throws(UsageError) { request = try parseAdd(args) } catch { throw .usage(error) }
+  static func add(_ request: AddRequest, _ ctx: Context) throws(CommandError) {
     var config = request.config
     let op = Operation.peerAdd(dev: request.dev, id: config.id)
     let (link, codec) = try ctx.ovpnLink(request.dev, op)
@@ -193,12 +194,13 @@ enum PeerCommands {
     }
   }
 
-  static func set(_ args: Arguments, _ ctx: Context) throws(CommandError) {
+  struct SetRequest: CommandRequest, Equatable {
+    var dev: String
     var config: PeerConfig
-    let dev: String
-    do throws(UsageError) {
-      dev = try args.require("dev")
-      config = PeerConfig(id: try args.requirePeerID("id"))
+
+    static func parse(_ args: Arguments) throws(UsageError) -> SetRequest {
+      let dev = try args.require("dev")
+      var config = PeerConfig(id: try args.requirePeerID("id"))
       try vpnIPs(args, &config)
       if let (i, t) = try args.keepalive() {
         config.keepaliveInterval = i
@@ -210,44 +212,59 @@ enum PeerCommands {
       if config == PeerConfig(id: config.id) {
         throw UsageError("nothing to change: give remote, local, vpn-ip, keepalive or tx-id")
       }
-    } catch {
-      throw .usage(error)
+      return SetRequest(dev: dev, config: config)
     }
-    let op = Operation.peerSet(dev: dev, id: config.id)
-    let (link, codec) = try ctx.ovpnLink(dev, op)
-    // The ovpn-dco-v2 codec refuses what its SET_PEER cannot change.
-    try checkTxID(config.txID, codec, ctx, op, set: true)
-    if let window = ctx.window {
-      return try window.submit(op, link, codec, peer: config.id) { () throws(NetlinkError) in
-        try codec.setPeer(ifindex: link.index, config)
+
+    func run(_ ctx: Context) throws(CommandError) {
+      let op = Operation.peerSet(dev: dev, id: config.id)
+      let (link, codec) = try ctx.ovpnLink(dev, op)
+      // The ovpn-dco-v2 codec refuses what its SET_PEER cannot change.
+      try checkTxID(config.txID, codec, ctx, op, set: true)
+      if let window = ctx.window {
+        return try window.submit(op, link, codec, peer: config.id) { () throws(NetlinkError) in
+          try codec.setPeer(ifindex: link.index, config)
+        }
       }
+      try kernel(op) { () throws(NetlinkError) in try ctx.client.setPeer(link, codec: codec, config) }
     }
-    try kernel(op) { () throws(NetlinkError) in try ctx.client.setPeer(link, codec: codec, config) }
   }
 
-  static func delete(_ args: Arguments, _ ctx: Context) throws(CommandError) {
-    let dev: String
-    let id: UInt32
-    do throws(UsageError) {
-      dev = try args.require("dev")
-      id = try args.requirePeerID("id")
-    } catch {
-      throw .usage(error)
+  struct DeleteRequest: CommandRequest, Equatable {
+    var dev: String
+    var id: UInt32
+
+    static func parse(_ args: Arguments) throws(UsageError) -> DeleteRequest {
+      DeleteRequest(dev: try args.require("dev"), id: try args.requirePeerID("id"))
     }
-    let op = Operation.peerDel(dev: dev, id: id)
-    let (link, codec) = try ctx.ovpnLink(dev, op)
-    if let window = ctx.window {
-      return try window.submit(op, link, codec, peer: id) { () throws(NetlinkError) in
-        try codec.deletePeer(ifindex: link.index, id: id)
+
+    func run(_ ctx: Context) throws(CommandError) {
+      let op = Operation.peerDel(dev: dev, id: id)
+      let (link, codec) = try ctx.ovpnLink(dev, op)
+      if let window = ctx.window {
+        return try window.submit(op, link, codec, peer: id) { () throws(NetlinkError) in
+          try codec.deletePeer(ifindex: link.index, id: id)
+        }
       }
+      try kernel(op) { () throws(NetlinkError) in try ctx.client.deletePeer(link, codec: codec, id: id) }
     }
-    try kernel(op) { () throws(NetlinkError) in try ctx.client.deletePeer(link, codec: codec, id: id) }
   }
 
-  static func show(_ args: Arguments, _ ctx: Context) throws(CommandError) {
-    let id: UInt32?
-    do throws(UsageError) { id = try args.peerID("id") } catch { throw .usage(error) }
-    let status = try StatusNames.load(args)
-    try PeerListing.show(dev: args.string("dev"), id: id, configuration: true, status: status, ctx)
+  struct ShowRequest: CommandRequest, Equatable {
+    var dev: String?
+    var id: UInt32?
+    /// OpenVPN's status file, read when the request runs.
+    var status: String?
+
+    static func parse(_ args: Arguments) throws(UsageError) -> ShowRequest {
+      let request = ShowRequest(
+        dev: args.string("dev"), id: try args.peerID("id"), status: args.string("status"))
+      try StatusNames.check(status: request.status, dev: request.dev)
+      return request
+    }
+
+    func run(_ ctx: Context) throws(CommandError) {
+      let names = try StatusNames.load(status)
+      try PeerListing.show(dev: dev, id: id, configuration: true, status: names, ctx)
+    }
   }
 }

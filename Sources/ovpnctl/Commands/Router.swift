@@ -51,6 +51,6 @@ enum Router {
     if context.options.prometheus && !spec.prometheus {
       throw .usage(UsageError("option \"-prometheus\" applies to stats and link show only"))
     }
-    try spec.run(args, context)
+    try spec.request(args).run(context)
   }
 }

@@ -7,16 +7,24 @@ import Glibc
 /// codes, alternate screen) until `q`, SIGINT or SIGTERM, and restores the
 /// terminal; otherwise it prints one block per interval, `count` of them.
 enum TopCommand {
-  static func run(_ args: Arguments, _ ctx: Context) throws(CommandError) {
-    let interval: Int
-    let count: Int?
-    do throws(UsageError) {
-      interval = try args.number("interval", 1...3600, what: "the interval (seconds)") ?? 2
-      count = try args.number("count", 1...Int(Int32.max), what: "the count")
-    } catch {
-      throw .usage(error)
+  struct Request: CommandRequest, Equatable {
+    var dev: String?
+    /// Seconds between samples.
+    var interval: Int
+    /// Blocks to print without a terminal; nil: until stopped.
+    var count: Int?
+
+    static func parse(_ args: Arguments) throws(UsageError) -> Request {
+      Request(
+        dev: args.string("dev"),
+        interval: try args.number("interval", 1...3600, what: "the interval (seconds)") ?? 2,
+        count: try args.number("count", 1...Int(Int32.max), what: "the count"))
     }
-    let dev = args.string("dev")
+
+    func run(_ ctx: Context) throws(CommandError) { try top(dev, interval, count, ctx) }
+  }
+
+  static func top(_ dev: String?, _ interval: Int, _ count: Int?, _ ctx: Context) throws(CommandError) {
     if ctx.options.json || ctx.options.prometheus {
       throw .usage(UsageError("top prints for people only; use -j stats or -prometheus stats"))
     }

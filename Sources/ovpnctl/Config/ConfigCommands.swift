@@ -47,46 +47,70 @@ enum ConfigCommands {
     return (state, complete)
   }
 
-  static func showconf(_ args: Arguments, _ ctx: Context) throws(CommandError) {
-    let dev: String
-    do throws(UsageError) { dev = try args.require("dev") } catch { throw .usage(error) }
-    let (link, codec) = try ctx.ovpnLink(dev, .peerGet(dev: dev, id: nil))
-    let (state, complete) = try running(link, codec, ctx, keysFor: nil)
-    Terminal.write(ConfigRenderer.render(dev: dev, state, complete: complete))
+  struct ShowRequest: CommandRequest, Equatable {
+    var dev: String
+
+    static func parse(_ args: Arguments) throws(UsageError) -> ShowRequest {
+      ShowRequest(dev: try args.require("dev"))
+    }
+
+    func run(_ ctx: Context) throws(CommandError) {
+      let (link, codec) = try ctx.ovpnLink(dev, .peerGet(dev: dev, id: nil))
+      let (state, complete) = try running(link, codec, ctx, keysFor: nil)
+      Terminal.write(ConfigRenderer.render(dev: dev, state, complete: complete))
+    }
   }
 
   // MARK: setconf and syncconf
 
-  static func setconf(_ args: Arguments, _ ctx: Context) throws(CommandError) {
-    try apply(args, ctx, mode: .set)
-  }
+  struct SetRequest: CommandRequest, Equatable {
+    var dev: String
+    var path: String
 
-  static func syncconf(_ args: Arguments, _ ctx: Context) throws(CommandError) {
-    try apply(args, ctx, mode: .sync)
-  }
-
-  static func apply(_ args: Arguments, _ ctx: Context, mode: ConfigPlanner.Mode) throws(CommandError) {
-    let dev: String
-    let file: ConfigFile
-    var rekey: Set<SlotRef> = []
-    do throws(UsageError) {
-      dev = try args.require("dev")
+    static func parse(_ args: Arguments) throws(UsageError) -> SetRequest {
+      let dev = try args.require("dev")
       guard let path = args.positional else { throw UsageError.missing("FILE") }
-      file = try ConfigFile.load(path)
+      return SetRequest(dev: dev, path: path)
+    }
+
+    func run(_ ctx: Context) throws(CommandError) {
+      try apply(dev: dev, path: path, rekey: [], ctx, mode: .set)
+    }
+  }
+
+  struct SyncRequest: CommandRequest, Equatable {
+    var dev: String
+    var path: String
+    /// Key slots to install again although the kernel cannot show them.
+    var rekey: [SlotRef]
+
+    static func parse(_ args: Arguments) throws(UsageError) -> SyncRequest {
+      let set = try SetRequest.parse(args)
+      var rekey: [SlotRef] = []
       for v in args.all("rekey") {
         let id: UInt32 = try Arguments.number(v[0], 0...maxPeerID, what: "a peer id")
         guard Grammar.slots.values.contains(v[1]) else {
           throw UsageError("argument of \"rekey\" must be ID and one of \"primary\", \"secondary\", not \"\(v[1])\"")
         }
-        let slot: KeySlot = v[1] == "primary" ? .primary : .secondary
-        guard file.keys.contains(where: { $0.peer == id && $0.slot == slot }) else {
-          throw UsageError("rekey \(id) \(v[1]): the file has no \(v[1]) key for peer \(id)")
-        }
-        rekey.insert(SlotRef(peer: id, slot: slot))
+        rekey.append(SlotRef(peer: id, slot: v[1] == "primary" ? .primary : .secondary))
       }
-    } catch {
-      throw .usage(error)
+      return SyncRequest(dev: set.dev, path: set.path, rekey: rekey)
     }
+
+    func run(_ ctx: Context) throws(CommandError) {
+      try apply(dev: dev, path: path, rekey: rekey, ctx, mode: .sync)
+    }
+  }
+
+  static func apply(
+    dev: String, path: String, rekey refs: [SlotRef], _ ctx: Context, mode: ConfigPlanner.Mode
+  ) throws(CommandError) {
+    let file = try usage { () throws(UsageError) in try ConfigFile.load(path) }
+    for r in refs where !file.keys.contains(where: { $0.peer == r.peer && $0.slot == r.slot }) {
+      let slot = r.slot == .primary ? "primary" : "secondary"
+      throw .usage(UsageError("rekey \(r.peer) \(slot): the file has no \(slot) key for peer \(r.peer)"))
+    }
+    let rekey = Set(refs)
     let (link, codec) = try ctx.ovpnLink(dev, .peerGet(dev: dev, id: nil))
     let keyed = Set(file.keys.map(\.peer))
     let (state, _) = try running(link, codec, ctx, keysFor: mode == .sync ? keyed : [])
@@ -110,16 +134,21 @@ enum ConfigCommands {
     return String(name)
   }
 
-  static func up(_ args: Arguments, _ ctx: Context) throws(CommandError) {
-    let path = args.positional ?? ""
-    let dev: String
-    let file: ConfigFile
-    do throws(UsageError) {
-      dev = try interfaceName(path)
-      file = try ConfigFile.load(path)
-    } catch {
-      throw .usage(error)
+  struct UpRequest: CommandRequest, Equatable {
+    var path: String
+    /// The interface, named by the file.
+    var dev: String
+
+    static func parse(_ args: Arguments) throws(UsageError) -> UpRequest {
+      let path = args.positional ?? ""
+      return UpRequest(path: path, dev: try interfaceName(path))
     }
+
+    func run(_ ctx: Context) throws(CommandError) { try up(dev: dev, path: path, ctx) }
+  }
+
+  static func up(dev: String, path: String, _ ctx: Context) throws(CommandError) {
+    let file = try usage { () throws(UsageError) in try ConfigFile.load(path) }
     let exists: Bool
     do throws(NetlinkError) {
       _ = try ctx.client.link(named: dev)
@@ -155,9 +184,17 @@ enum ConfigCommands {
     try PlanRunner.run(plan, dev: dev, ctx, rollback: ["link", "del", dev])
   }
 
-  static func down(_ args: Arguments, _ ctx: Context) throws(CommandError) {
-    let dev: String
-    do throws(UsageError) { dev = try interfaceName(args.positional ?? "") } catch { throw .usage(error) }
+  struct DownRequest: CommandRequest, Equatable {
+    var dev: String
+
+    static func parse(_ args: Arguments) throws(UsageError) -> DownRequest {
+      DownRequest(dev: try interfaceName(args.positional ?? ""))
+    }
+
+    func run(_ ctx: Context) throws(CommandError) { try down(dev, ctx) }
+  }
+
+  static func down(_ dev: String, _ ctx: Context) throws(CommandError) {
     let (link, _) = try ctx.ovpnLink(dev, .linkDel(dev))
     var plan = ConfigPlanner.Plan()
     plan.steps.append(["link", "del", dev])

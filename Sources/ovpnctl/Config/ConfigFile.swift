@@ -169,9 +169,10 @@ struct ConfigFile: Equatable {
           file.peers.append(PeerEntry(line: line, words: rest, request: request))
         case "key":
           _ = try Arguments(rest, syntax: keySpec)
-          let (_, peer, slot, keyID, cipher, encrypt, decrypt) = try KeyCommands.parseAdd(
+          let key = try KeyCommands.AddRequest.parse(
             try Arguments(["dev", "-"] + rest, spec: Grammar.key.command("add")!))
-          if encrypt == "-" || decrypt == "-" {
+          let (peer, slot, keyID, cipher) = (key.peer, key.slot, key.keyID, key.cipher)
+          if key.encrypt == "-" || key.decrypt == "-" {
             throw UsageError("a configuration file names key files; standard input (-) is not one")
           }
           if let other = file.keys.first(where: { $0.peer == peer && $0.slot == slot }) {
@@ -184,7 +185,7 @@ struct ConfigFile: Equatable {
           }
           let entry = KeyEntry(
             line: line, peer: peer, slot: slot, keyID: keyID, cipher: cipher,
-            encrypt: resolve(encrypt, against: path), decrypt: resolve(decrypt, against: path))
+            encrypt: resolve(key.encrypt, against: path), decrypt: resolve(key.decrypt, against: path))
           if checkKeyFiles {
             // Read to check, then drop: the material is zeroed with its buffer.
             _ = try KeyFile.read(entry.encrypt, cipher: cipher, role: "encrypt")

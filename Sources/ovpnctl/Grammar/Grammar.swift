@@ -40,15 +40,15 @@ enum Grammar {
         keywords: [
           kw("type", ("TYPE", .choice(kinds))), kw("mode", ("MODE", .choice(modes))),
           kw("mtu", ("MTU", .number)),
-        ], run: LinkCommands.add),
+        ], request: LinkCommands.AddRequest.self),
       CommandSpec(
         "link", "del", aliases: ["delete"],
         positional: ValueSpec(metavar: "NAME", kind: .interface), positionalRequired: true,
-        run: LinkCommands.delete),
+        request: LinkCommands.DeleteRequest.self),
       CommandSpec(
         "link", "show", aliases: ["list", "ls"],
         positional: ValueSpec(metavar: "NAME", kind: .interface), prometheus: true,
-        run: LinkCommands.show),
+        request: LinkCommands.ShowRequest.self),
     ],
     usage: """
       Usage: ovpnctl link add NAME [ type { ovpn | ovpn-dco } ] [ mode { p2p | mp } ] [ mtu MTU ]
@@ -84,19 +84,19 @@ enum Grammar {
             keyword: "listen", other: "proto", value: "tcp", message: "\"listen\" needs \"proto tcp\""),
           .conflict("listen", "remote", "proto tcp takes either \"remote\" or \"listen\", not both"),
           .conflict("listen", "local", "\"listen\" already names the local address; drop \"local\""),
-        ], run: PeerCommands.add),
+        ], request: PeerCommands.AddRequest.self),
       CommandSpec(
         "peer", "set",
         keywords: [
           dev, kw("id", ("ID", .peerID)), kw("remote", ("ADDR:PORT", .endpoint)),
           kw("local", ("ADDR", .address)), vpnIP, keepalive, kw("tx-id", ("ID", .newPeerID)),
-        ], run: PeerCommands.set),
+        ], request: PeerCommands.SetRequest.self),
       CommandSpec(
         "peer", "del", aliases: ["delete"], keywords: [dev, kw("id", ("ID", .peerID))],
-        run: PeerCommands.delete),
+        request: PeerCommands.DeleteRequest.self),
       CommandSpec(
         "peer", "show", aliases: ["list", "ls"], keywords: [dev, kw("id", ("ID", .peerID)), status],
-        run: PeerCommands.show),
+        request: PeerCommands.ShowRequest.self),
     ],
     usage: """
       Usage: ovpnctl peer add dev NAME id ID remote ADDR:PORT [ local [ADDR]:PORT ] [ vpn-ip ADDR ]...
@@ -127,16 +127,16 @@ enum Grammar {
           dev, peerID, slot, kw("key-id", ("KEYID", .keyID)),
           kw("cipher", ("CIPHER", .choice(ciphers))), kw("encrypt", ("FILE", .file)),
           kw("decrypt", ("FILE", .file)),
-        ], run: KeyCommands.add),
-      CommandSpec("key", "swap", keywords: [dev, peerID], run: KeyCommands.swap),
+        ], request: KeyCommands.AddRequest.self),
+      CommandSpec("key", "swap", keywords: [dev, peerID], request: KeyCommands.SwapRequest.self),
       CommandSpec(
-        "key", "del", aliases: ["delete"], keywords: [dev, peerID, slot], run: KeyCommands.delete),
+        "key", "del", aliases: ["delete"], keywords: [dev, peerID, slot], request: KeyCommands.DeleteRequest.self),
       CommandSpec(
         "key", "show", aliases: ["list", "ls"], keywords: [dev, peerID, slot],
-        run: KeyCommands.show),
+        request: KeyCommands.ShowRequest.self),
       CommandSpec(
         "key", "generate", keywords: [kw("cipher", ("CIPHER", .choice(ciphers)))],
-        run: KeyCommands.generate),
+        request: KeyCommands.GenerateRequest.self),
     ],
     usage: """
       Usage: ovpnctl key add dev NAME peer ID slot { primary | secondary } key-id 0..7
@@ -156,7 +156,7 @@ enum Grammar {
     commands: [
       CommandSpec(
         "stats", "", aliases: ["show", "list", "ls"], keywords: [dev, peerID, status],
-        prometheus: true, run: StatsCommand.run)
+        prometheus: true, request: StatsCommand.Request.self)
     ],
     usage: """
       Usage: ovpnctl stats [ dev NAME ] [ peer ID ] [ status FILE ]
@@ -166,7 +166,7 @@ enum Grammar {
 
   static let monitor = ObjectSpec(
     name: "monitor",
-    commands: [CommandSpec("monitor", "", keywords: [dev, status], run: MonitorCommand.run)],
+    commands: [CommandSpec("monitor", "", keywords: [dev, status], request: MonitorCommand.Request.self)],
     usage: """
       Usage: ovpnctl monitor [ dev NAME ] [ status FILE ]
              ovpnctl monitor help
@@ -179,7 +179,7 @@ enum Grammar {
     commands: [
       CommandSpec(
         "metrics", "serve", keywords: [kw("listen", ("[ADDR]:PORT", .localEndpoint))],
-        prometheus: true, run: MetricsCommand.serve)
+        prometheus: true, request: MetricsCommand.Request.self)
     ],
     usage: """
       Usage: ovpnctl metrics serve [ listen [ADDR]:PORT ]
@@ -194,7 +194,7 @@ enum Grammar {
     commands: [
       CommandSpec(
         "top", "", keywords: [dev, kw("interval", ("SECS", .number)), kw("count", ("N", .number))],
-        run: TopCommand.run)
+        request: TopCommand.Request.self)
     ],
     usage: """
       Usage: ovpnctl top [ dev NAME ] [ interval SECS ] [ count N ]
@@ -208,7 +208,7 @@ enum Grammar {
 
   static let showconf = ObjectSpec(
     name: "showconf",
-    commands: [CommandSpec("showconf", "", keywords: [dev], run: ConfigCommands.showconf)],
+    commands: [CommandSpec("showconf", "", keywords: [dev], request: ConfigCommands.ShowRequest.self)],
     usage: """
       Usage: ovpnctl showconf dev NAME
              ovpnctl showconf help
@@ -221,7 +221,7 @@ enum Grammar {
     commands: [
       CommandSpec(
         "setconf", "", positional: configFile, positionalRequired: true, keywords: [dev], plans: true,
-        run: ConfigCommands.setconf)
+        request: ConfigCommands.SetRequest.self)
     ],
     usage: """
       Usage: ovpnctl [ -dry-run ] setconf dev NAME FILE
@@ -235,7 +235,7 @@ enum Grammar {
       CommandSpec(
         "syncconf", "", positional: configFile, positionalRequired: true,
         keywords: [dev, kw("rekey", ("ID", .peerID), ("SLOT", .choice(slots)), repeatable: true)],
-        plans: true, run: ConfigCommands.syncconf)
+        plans: true, request: ConfigCommands.SyncRequest.self)
     ],
     usage: """
       Usage: ovpnctl [ -dry-run ] syncconf dev NAME FILE [ rekey ID { primary | secondary } ]...
@@ -250,7 +250,7 @@ enum Grammar {
     commands: [
       CommandSpec(
         "up", "", positional: configFile, positionalRequired: true, plans: true,
-        run: ConfigCommands.up)
+        request: ConfigCommands.UpRequest.self)
     ],
     usage: """
       Usage: ovpnctl [ -dry-run ] up FILE
@@ -264,7 +264,7 @@ enum Grammar {
     commands: [
       CommandSpec(
         "down", "", positional: ValueSpec(metavar: "NAME", kind: .interface),
-        positionalRequired: true, plans: true, run: ConfigCommands.down)
+        positionalRequired: true, plans: true, request: ConfigCommands.DownRequest.self)
     ],
     usage: """
       Usage: ovpnctl [ -dry-run ] down { NAME | FILE }

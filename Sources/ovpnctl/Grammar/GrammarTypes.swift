@@ -101,16 +101,24 @@ struct Syntax: Sendable {
   }
 }
 
-/// One command of the grammar: its words, what runs it, and what it allows.
+/// A command line parsed and checked without the kernel or any file: a
+/// value, unit-tested as such. Running it is the only step that acts.
+protocol CommandRequest: Sendable {
+  static func parse(_ args: Arguments) throws(UsageError) -> Self
+  func run(_ ctx: Context) throws(CommandError)
+}
+
+/// One command of the grammar: its words, its request, and what it allows.
 struct CommandSpec: Sendable {
-  typealias Handler = @Sendable (Arguments, Context) throws(CommandError) -> Void
+  typealias Parser = @Sendable (Arguments) throws(UsageError) -> any CommandRequest
 
   let object: String
   /// The verb; "" for objects that take keywords directly (stats, monitor).
   let verb: String
   let aliases: [String]
   let syntax: Syntax
-  let run: Handler
+  /// Makes the command's request from its checked words.
+  let parse: Parser
   /// It honours -prometheus.
   let prometheus: Bool
   /// It plans its changes, so it honours -dry-run.
@@ -119,7 +127,7 @@ struct CommandSpec: Sendable {
   init(
     _ object: String, _ verb: String, aliases: [String] = [], positional: ValueSpec? = nil,
     positionalRequired: Bool = false, keywords: [KeywordSpec] = [], rules: [Rule] = [],
-    prometheus: Bool = false, plans: Bool = false, run: @escaping Handler
+    prometheus: Bool = false, plans: Bool = false, request: (some CommandRequest).Type
   ) {
     self.object = object
     self.verb = verb
@@ -127,9 +135,15 @@ struct CommandSpec: Sendable {
     self.syntax = Syntax(
       object: object, positional: positional, positionalRequired: positionalRequired,
       keywords: keywords, rules: rules)
-    self.run = run
+    self.parse = { (args) throws(UsageError) -> any CommandRequest in try request.parse(args) }
     self.prometheus = prometheus
     self.plans = plans
+  }
+
+  /// The request for `args`; the one place a usage error becomes a
+  /// command error.
+  func request(_ args: Arguments) throws(CommandError) -> any CommandRequest {
+    do throws(UsageError) { return try parse(args) } catch { throw .usage(error) }
   }
 
   var positional: ValueSpec? { syntax.positional }

@@ -9,13 +9,17 @@ enum StatusNames {
   /// Far more than the status file of any real server.
   static let maxFileSize = 16 << 20
 
-  /// The file the command line names, read and parsed; nil without `status`.
-  static func load(_ args: Arguments) throws(CommandError) -> StatusFile? {
-    guard let path = args.string("status") else { return nil }
-    guard args.has("dev") else {
-      throw .usage(UsageError("\"status\" names the peers of one OpenVPN server: give its interface with \"dev NAME\""))
+  /// `status` names the peers of one interface, so it needs `dev`.
+  static func check(status: String?, dev: String?) throws(UsageError) {
+    if status != nil, dev == nil {
+      throw UsageError("\"status\" names the peers of one OpenVPN server: give its interface with \"dev NAME\"")
     }
-    do throws(UsageError) { return try read(path) } catch { throw .usage(error) }
+  }
+
+  /// The file the command line names, read and parsed; nil without one.
+  static func load(_ path: String?) throws(CommandError) -> StatusFile? {
+    guard let path else { return nil }
+    return try usage { () throws(UsageError) in try read(path) }
   }
 
   /// Reads and parses `path`. OpenVPN rewrites the file in place, so a read
