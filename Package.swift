@@ -12,8 +12,10 @@ let package = Package(
       name: "CMnl", pkgConfig: "libmnl", providers: [.apt(["libmnl-dev"])]),
     .target(name: "DCONetlink", dependencies: ["CMnl"]),
     .executableTarget(name: "ovpnctl", dependencies: ["DCONetlink", "CMnl"]),
-    .testTarget(name: "DCONetlinkTests", dependencies: ["DCONetlink", "CMnl"]),
-    .testTarget(name: "ovpnctlTests", dependencies: ["ovpnctl", "DCONetlink"]),
+    // The wire builder and fake transports both test targets use.
+    .target(name: "NetlinkFakes", dependencies: ["DCONetlink"], path: "Tests/NetlinkFakes"),
+    .testTarget(name: "DCONetlinkTests", dependencies: ["DCONetlink", "CMnl", "NetlinkFakes"]),
+    .testTarget(name: "ovpnctlTests", dependencies: ["ovpnctl", "DCONetlink", "NetlinkFakes"]),
   ],
   swiftLanguageModes: [.v6]
 )

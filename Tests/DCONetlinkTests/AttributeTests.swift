@@ -1,5 +1,6 @@
 // Attribute / AttributeList: typed reads with exact widths, pads, nesting.
 
+import NetlinkFakes
 import Testing
 
 @testable import DCONetlink

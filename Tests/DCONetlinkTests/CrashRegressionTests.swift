@@ -3,6 +3,7 @@
 // crashing, and a regression fails one test instead of killing the run.
 
 import Glibc
+import NetlinkFakes
 import Testing
 
 @testable import DCONetlink

@@ -1,6 +1,7 @@
 // DCOClient over mock transports: family resolution and caching, the kind
 // choice, the legacy keepalive follow-up, key reads, link lookups.
 
+import NetlinkFakes
 import Testing
 
 @testable import DCONetlink

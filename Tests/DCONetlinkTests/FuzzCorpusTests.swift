@@ -4,6 +4,7 @@
 // After changing a seed: OVPNCTL_WRITE_FUZZ_SEEDS=1 swift test --filter FuzzCorpusTests
 
 import Glibc
+import NetlinkFakes
 import Testing
 
 @testable import DCONetlink

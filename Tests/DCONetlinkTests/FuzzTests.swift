@@ -2,6 +2,7 @@
 // through ReplyReader, NotificationReader and every decoder. Each input must
 // return or throw; a crash fails the whole run.
 
+import NetlinkFakes
 import Testing
 
 @testable import DCONetlink

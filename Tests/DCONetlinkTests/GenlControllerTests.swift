@@ -1,5 +1,6 @@
 // CTRL_CMD_GETFAMILY / GETPOLICY: exact request bytes and reply decoding.
 
+import NetlinkFakes
 import Testing
 
 @testable import DCONetlink

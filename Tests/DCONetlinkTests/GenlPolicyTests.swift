@@ -4,6 +4,7 @@
 // one policy per message).
 
 import DCONetlink
+import NetlinkFakes
 import Testing
 
 /// NL_ATTR_TYPE_U32 and NL_ATTR_TYPE_NESTED.

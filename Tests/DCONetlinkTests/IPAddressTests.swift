@@ -1,6 +1,7 @@
 // IPAddress and Endpoint: parsing and formatting.
 
 import Glibc
+import NetlinkFakes
 import Testing
 
 @testable import DCONetlink

@@ -1,5 +1,6 @@
 // Upstream KEY_GET replies.
 
+import NetlinkFakes
 import Testing
 
 @testable import DCONetlink

@@ -1,6 +1,7 @@
 // The ovpn-dco-v2 API (family "ovpn-dco-v2", here id 0x1a): exact bytes of
 // every request. Numbers from reference/ovpn-netlink.md §2.2.
 
+import NetlinkFakes
 import Testing
 
 @testable import DCONetlink

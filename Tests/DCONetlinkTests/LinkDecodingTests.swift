@@ -1,5 +1,6 @@
 // RTM_NEWLINK replies: name, index, flags, mtu, kind, ovpn mode, stats.
 
+import NetlinkFakes
 import Testing
 
 @testable import DCONetlink

@@ -2,6 +2,7 @@
 // framing, scalar widths, sockaddrs, error codes. (Inputs that used to crash
 // are also in CrashRegressionTests, as exit tests.)
 
+import NetlinkFakes
 import Testing
 
 @testable import DCONetlink

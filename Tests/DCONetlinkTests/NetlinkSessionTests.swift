@@ -1,6 +1,7 @@
 // NetlinkSession over a mock transport: sequence numbering, replies spread
 // over several datagrams, dump restarts, error draining, family resolution.
 
+import NetlinkFakes
 import Testing
 
 @testable import DCONetlink

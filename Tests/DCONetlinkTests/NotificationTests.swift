@@ -1,5 +1,6 @@
 // Multicast notifications of the `peers` group, through NotificationReader.
 
+import NetlinkFakes
 import Testing
 
 @testable import DCONetlink

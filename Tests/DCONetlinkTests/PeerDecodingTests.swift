@@ -1,6 +1,7 @@
 // GET_PEER / PEER_GET replies of both APIs: addresses, counters of every
 // width, pads, absent fields.
 
+import NetlinkFakes
 import Testing
 
 @testable import DCONetlink

@@ -2,43 +2,10 @@
 // the replies later, oldest first, each held to its own sequence number
 // and this socket's port id, as perform is.
 
+import NetlinkFakes
 import Testing
 
 @testable import DCONetlink
-
-/// Hands out every queued datagram it can in one receive(many:), as
-/// recvmmsg does.
-final class ManyAtOnceTransport: NetlinkTransport {
-  let portID: UInt32 = K.port
-  private(set) var sent: [[UInt8]] = []
-  var queued: [[UInt8]] = []
-  private(set) var receives = 0
-  var responder: (([UInt8]) -> [[UInt8]])?
-
-  func send(_ message: UnsafeRawBufferPointer) throws(NetlinkError) {
-    let bytes = Array(message)
-    sent.append(bytes)
-    if let responder { queued += responder(bytes) }
-  }
-
-  func receive(into buffer: UnsafeMutableRawBufferPointer) throws(NetlinkError) -> Int {
-    Issue.record("single receive used")
-    throw .system(operation: "recvfrom", errno: 11)
-  }
-
-  func receive(many max: Int, into buffer: UnsafeMutableRawBufferPointer, slot: Int) throws(NetlinkError) -> [Int] {
-    receives += 1
-    guard !queued.isEmpty else { throw .system(operation: "recvmmsg (nothing queued)", errno: 11) }
-    var lengths: [Int] = []
-    while lengths.count < max, !queued.isEmpty {
-      let d = queued.removeFirst()
-      let at = lengths.count * slot
-      d.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: buffer[at..<at + d.count]).copyMemory(from: $0) }
-      lengths.append(d.count)
-    }
-    return lengths
-  }
-}
 
 private func request(_ id: UInt32) throws -> NetlinkMessage {
   try upstream.deletePeer(ifindex: 3, id: id)
@@ -64,8 +31,8 @@ private func request(_ id: UInt32) throws -> NetlinkMessage {
     #expect(e == K.ENOENT && ack.message == "no such peer")
     #expect(try s.nextAck() == nil)
     #expect(s.pendingCount == 0)
-    // All three replies came with one receive.
-    #expect(t.receives == 1)
+    // All three replies came with one receive, and never a single one.
+    #expect(t.receives == 1 && t.singleReceives == 0)
   }
 
   @Test func aReplyWithAnotherSequenceIsMalformedAndAbandonsThePipeline() throws {
@@ -75,7 +42,7 @@ private func request(_ id: UInt32) throws -> NetlinkMessage {
     try s.submit(try request(1))
     try s.submit(try request(2))
     #expect(throws: NetlinkError.malformed("reply carries sequence 6, expected 5")) { try s.nextAck() }
-    #expect(s.pendingCount == 0)
+    #expect(s.pendingCount == 0 && t.singleReceives == 0)
   }
 
   @Test func aReplyToAnotherPortIsMalformed() throws {

@@ -1,6 +1,7 @@
 // ReplyReader: sequence and port checks, ACKs, errors with extack, NLMSG_DONE
 // (with and without an error), dump interruption, replies over many datagrams.
 
+import NetlinkFakes
 import Testing
 
 @testable import DCONetlink

@@ -2,6 +2,7 @@
 // caller as it arrives, nothing is collected, and the reply is drained
 // whatever happens, so the socket stays usable.
 
+import NetlinkFakes
 import Testing
 
 @testable import DCONetlink

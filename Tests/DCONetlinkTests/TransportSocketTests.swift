@@ -2,6 +2,7 @@
 // (no privileges needed).
 
 import Glibc
+import NetlinkFakes
 import Testing
 
 @testable import DCONetlink

@@ -1,6 +1,7 @@
 // The upstream ovpn API (family "ovpn", here id 0x1b): exact bytes of every
 // request. Numbers from reference/ovpn-netlink.md §3.2–3.3.
 
+import NetlinkFakes
 import Testing
 
 @testable import DCONetlink

@@ -2,6 +2,7 @@
 // with their exact usage messages.
 
 import DCONetlink
+import NetlinkFakes
 import Testing
 
 @testable import ovpnctl

@@ -2,6 +2,7 @@
 // that standard input cannot be both the batch and a key file.
 
 import DCONetlink
+import NetlinkFakes
 import Testing
 
 @testable import ovpnctl

@@ -4,44 +4,11 @@
 
 import DCONetlink
 import Glibc
+import NetlinkFakes
 import Testing
 
 @testable import ovpnctl
 
-private func le32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
-private func le16(_ v: UInt16) -> [UInt8] { [UInt8(v & 0xff), UInt8(v >> 8)] }
-
-/// A kernel for the window's own socket: ACKs every request unless `errno`
-/// says otherwise, and logs "s<seq>" per request and "r<seq>" per reply read.
-final class PipelineKernel: NetlinkTransport {
-  let portID: UInt32 = 0x99
-  /// errno for a request (genl command, peer id), 0 for an ACK.
-  var errno: (UInt8, UInt32) -> Int32 = { _, _ in 0 }
-  private(set) var requests: [(command: UInt8, peer: UInt32)] = []
-  private(set) var log: [String] = []
-  private var queue: [[UInt8]] = []
-
-  func send(_ message: UnsafeRawBufferPointer) throws(NetlinkError) {
-    let r = Array(message)
-    let seq = UInt32(r[8]) | UInt32(r[9]) << 8 | UInt32(r[10]) << 16 | UInt32(r[11]) << 24
-    // Upstream requests: nlmsghdr, genlmsghdr, IFINDEX (8), then the peer or
-    // keyconf nest, whose first attribute is the peer id.
-    let peer = UInt32(r[36]) | UInt32(r[37]) << 8 | UInt32(r[38]) << 16 | UInt32(r[39]) << 24
-    requests.append((r[16], peer))
-    log.append("s\(seq)")
-    let e = errno(r[16], peer)
-    let payload = le32(UInt32(bitPattern: -e)) + Array(r[0..<16])
-    queue.append(le32(UInt32(16 + payload.count)) + le16(2) + le16(0x100) + le32(seq) + le32(portID) + payload)
-  }
-
-  func receive(into buffer: UnsafeMutableRawBufferPointer) throws(NetlinkError) -> Int {
-    guard !queue.isEmpty else { throw .system(operation: "recvfrom (pipeline kernel: nothing queued)", errno: 11) }
-    let d = queue.removeFirst()
-    log.append("r" + String(UInt32(d[8]) | UInt32(d[9]) << 8))
-    d.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: buffer[0..<d.count]).copyMemory(from: $0) }
-    return d.count
-  }
-}
 
 private enum Cmd {
   static let peerNew: UInt8 = 1, peerSet: UInt8 = 2, peerDel: UInt8 = 4, keySwap: UInt8 = 8

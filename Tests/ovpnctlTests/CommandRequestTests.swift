@@ -3,6 +3,7 @@
 // not what a kernel would do with it (the kernel tests do that).
 
 @testable import DCONetlink
+import NetlinkFakes
 import Testing
 
 @testable import ovpnctl

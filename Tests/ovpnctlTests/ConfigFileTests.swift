@@ -2,6 +2,7 @@
 // named with its file and line before anything reaches the kernel.
 
 import DCONetlink
+import NetlinkFakes
 import Testing
 
 @testable import ovpnctl

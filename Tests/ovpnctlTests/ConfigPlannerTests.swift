@@ -2,6 +2,7 @@
 // other) and showconf's round trip, without a kernel.
 
 @testable import DCONetlink
+import NetlinkFakes
 import Testing
 
 @testable import ovpnctl

@@ -2,6 +2,7 @@
 // every usage error with its exact text.
 
 import DCONetlink
+import NetlinkFakes
 import Testing
 
 @testable import ovpnctl

@@ -4,6 +4,7 @@
 
 import DCONetlink
 import Glibc
+import NetlinkFakes
 import Testing
 
 @testable import ovpnctl
@@ -47,8 +48,6 @@ func usageError(sourceLocation: SourceLocation = #_sourceLocation, _ body: () th
 
 // MARK: - Fixtures
 
-func ip(_ text: String) -> IPAddress { IPAddress(text)! }
-func ep(_ text: String) -> Endpoint { Endpoint(parsing: text)! }
 
 func options(json: Bool = false, pretty: Bool = false, stats: Int = 0, details: Bool = false) -> Options {
   var o = Options()
@@ -309,89 +308,9 @@ indirect enum JSON: Equatable, CustomStringConvertible {
   }
 }
 
-// MARK: - A fake kernel for command-level request checks
-
-private func le16(_ v: UInt16) -> [UInt8] { [UInt8(v & 0xff), UInt8(v >> 8)] }
-private func le32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
-private func pad4(_ b: [UInt8]) -> [UInt8] { b + [UInt8](repeating: 0, count: (4 - b.count % 4) % 4) }
-private func nla(_ type: UInt16, _ p: [UInt8]) -> [UInt8] { pad4(le16(UInt16(4 + p.count)) + le16(type) + p) }
-private func nlmsg(_ type: UInt16, _ flags: UInt16, _ seq: UInt32, _ pid: UInt32, _ payload: [UInt8]) -> [UInt8] {
-  pad4(le32(UInt32(16 + payload.count)) + le16(type) + le16(flags) + le32(seq) + le32(pid) + payload)
-}
-
-/// Answers like a kernel with some ovpn families and interfaces: GETFAMILY
-/// and RTM_GETLINK by name get real replies, everything else an ACK (or
-/// `errno`). It records every request; it proves encoding, not behaviour.
-final class FakeKernel: NetlinkTransport {
-  let portID: UInt32 = 0x77
-  var families: [String: UInt16]
-  var links: [String: (index: Int32, kind: String)]
-  /// Answer requests of this (type, genl command) with -errno instead of an ACK.
-  var failing: [UInt16: Int32] = [:]
-  private(set) var sent: [[UInt8]] = []
-  private var queue: [[UInt8]] = []
-
-  init(families: [String: UInt16] = ["ovpn": 0x1b, "ovpn-dco-v2": 0x1a], links: [String: (index: Int32, kind: String)] = [:]) {
-    self.families = families
-    self.links = links
-  }
-
-  /// Requests other than family and link lookups.
-  var commands: [[UInt8]] {
-    sent.filter { r in
-      let type = UInt16(r[4]) | UInt16(r[5]) << 8
-      return !(type == 0x10 && r[16] == 3) && type != 18
-    }
-  }
-
-  func send(_ message: UnsafeRawBufferPointer) throws(NetlinkError) {
-    let r = Array(message)
-    sent.append(r)
-    let type = UInt16(r[4]) | UInt16(r[5]) << 8
-    let seq = UInt32(r[8]) | UInt32(r[9]) << 8 | UInt32(r[10]) << 16 | UInt32(r[11]) << 24
-    func error(_ errno: Int32) -> [UInt8] {
-      nlmsg(2, 0x100, seq, portID, le32(UInt32(bitPattern: -errno)) + Array(r[0..<16]))
-    }
-    if type == 0x10, r[16] == 3 {
-      let name = String(decoding: r[24...].prefix { $0 != 0 }, as: UTF8.self)
-      guard let id = families[name] else { queue.append(error(2)); return }
-      queue.append(nlmsg(0x10, 0, seq, portID, [1, 2, 0, 0] + nla(1, le16(id)) + nla(2, Array(name.utf8) + [0])))
-      queue.append(error(0))
-      return
-    }
-    if type == 18 {  // RTM_GETLINK by name
-      let name = String(decoding: r[36...].prefix { $0 != 0 }, as: UTF8.self)
-      guard let l = links[name] else { queue.append(error(19)); return }
-      let ifinfo: [UInt8] = [0, 0, 0xfe, 0xff] + le32(UInt32(bitPattern: l.index)) + le32(0x91) + le32(0)
-      let info = nla(1, Array(l.kind.utf8) + [0])
-      let linkinfo = le16(UInt16(4 + info.count)) + le16(18 | 0x8000) + info
-      queue.append(nlmsg(16, 0, seq, portID, ifinfo + nla(3, Array(name.utf8) + [0]) + linkinfo))
-      queue.append(error(0))
-      return
-    }
-    queue.append(error(failing[type] ?? 0))
-  }
-
-  func receive(into buffer: UnsafeMutableRawBufferPointer) throws(NetlinkError) -> Int {
-    guard !queue.isEmpty else { throw .system(operation: "recvfrom (fake kernel: nothing queued)", errno: 11) }
-    let d = queue.removeFirst()
-    d.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: buffer[0..<d.count]).copyMemory(from: $0) }
-    return d.count
-  }
-}
+// MARK: - A context on fake kernels
 
 /// A context whose client talks to fake kernels only.
 func fakeContext(_ genl: FakeKernel, _ rtnl: FakeKernel, _ o: Options = Options()) -> Context {
   Context(options: o, client: DCOClient(genl: genl, rtnl: rtnl))
-}
-
-/// An encoded request with its sequence number replaced by `seq`.
-func withSequence(_ bytes: [UInt8], _ seq: UInt32) -> [UInt8] {
-  var b = bytes
-  b.replaceSubrange(8..<12, with: le32(seq))
-  return b
-}
-
-func sequenceOf(_ r: [UInt8]) -> UInt32 {
-  UInt32(r[8]) | UInt32(r[9]) << 8 | UInt32(r[10]) << 16 | UInt32(r[11]) << 24
 }

@@ -2,6 +2,7 @@
 // link-local remotes): argv → the exact request, and the usage errors.
 
 import DCONetlink
+import NetlinkFakes
 import Testing
 
 @testable import ovpnctl

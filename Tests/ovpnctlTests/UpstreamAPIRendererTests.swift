@@ -2,6 +2,7 @@
 // link-local zones, socket-netnsid.
 
 import DCONetlink
+import NetlinkFakes
 import Testing
 
 @testable import ovpnctl
