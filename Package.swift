@@ -12,6 +12,9 @@ let package = Package(
       name: "CMnl", pkgConfig: "libmnl", providers: [.apt(["libmnl-dev"])]),
     .target(name: "DCONetlink", dependencies: ["CMnl"]),
     .executableTarget(name: "ovpnctl", dependencies: ["DCONetlink", "CMnl"]),
+    // How another Swift program uses the library (built by the test command).
+    .executableTarget(
+      name: "ovpn-peer-report", dependencies: ["DCONetlink"], path: "Examples/PeerReport"),
     // The wire builder and fake transports both test targets use.
     .target(name: "NetlinkFakes", dependencies: ["DCONetlink"], path: "Tests/NetlinkFakes"),
     .testTarget(name: "DCONetlinkTests", dependencies: ["DCONetlink", "CMnl", "NetlinkFakes"]),
