@@ -1,14 +1,14 @@
 import CMnl
 
 /// A resolved generic netlink family.
-public struct GenlFamily: Equatable, Sendable {
-  public var name: String
-  public var id: UInt16
-  public var version: UInt32
+package struct GenlFamily: Equatable, Sendable {
+  package var name: String
+  package var id: UInt16
+  package var version: UInt32
   /// Multicast group name → id.
-  public var multicastGroups: [String: UInt32]
+  package var multicastGroups: [String: UInt32]
 
-  public init(
+  package init(
     name: String, id: UInt16, version: UInt32 = 0,
     multicastGroups: [String: UInt32] = [:]
   ) {
@@ -20,17 +20,17 @@ public struct GenlFamily: Equatable, Sendable {
 }
 
 /// CTRL_CMD_GETFAMILY: encoding the lookup and decoding the answer.
-public enum GenlController {
-  public static let familyID = UInt16(GENL_ID_CTRL)
+package enum GenlController {
+  package static let familyID = UInt16(GENL_ID_CTRL)
 
-  public static func getFamilyRequest(name: String) throws(NetlinkError) -> NetlinkMessage {
+  package static func getFamilyRequest(name: String) throws(NetlinkError) -> NetlinkMessage {
     let m = NetlinkMessage(type: familyID, flags: UInt16(NLM_F_REQUEST | NLM_F_ACK))
     m.putGenlHeader(command: UInt8(CTRL_CMD_GETFAMILY), version: 1)
     try m.put(UInt16(CTRL_ATTR_FAMILY_NAME), string: name)
     return m
   }
 
-  public static func decodeFamily(_ msg: ReceivedMessage) throws(NetlinkError) -> GenlFamily? {
+  package static func decodeFamily(_ msg: ReceivedMessage) throws(NetlinkError) -> GenlFamily? {
     guard msg.type == familyID, try msg.genlCommand() == UInt8(CTRL_CMD_NEWFAMILY) else {
       return nil
     }
@@ -66,7 +66,7 @@ public enum GenlController {
 
 extension GenlController {
   /// CTRL_CMD_GETPOLICY for every operation of a family (a dump).
-  public static func getPolicyRequest(familyID: UInt16) throws(NetlinkError) -> NetlinkMessage {
+  package static func getPolicyRequest(familyID: UInt16) throws(NetlinkError) -> NetlinkMessage {
     let m = NetlinkMessage(type: Self.familyID, flags: UInt16(NLM_F_REQUEST | NLM_F_DUMP))
     m.putGenlHeader(command: UInt8(CTRL_CMD_GETPOLICY), version: 1)
     try m.put(UInt16(CTRL_ATTR_FAMILY_ID), familyID)
@@ -75,7 +75,7 @@ extension GenlController {
 
   /// Whether a GETPOLICY reply describes attribute `type` in any policy:
   /// CTRL_ATTR_POLICY { policy-index { attribute-type { … } } }.
-  public static func policyHasAttribute(_ msg: ReceivedMessage, _ type: UInt16) throws(NetlinkError)
+  package static func policyHasAttribute(_ msg: ReceivedMessage, _ type: UInt16) throws(NetlinkError)
     -> Bool
   {
     guard msg.type == familyID else { return false }
@@ -95,7 +95,7 @@ extension GenlController {
 extension NetlinkSession {
   /// Resolves a family by name; an unregistered family is `.familyNotFound`.
   /// Asking also makes the kernel try to load the module that provides it.
-  public func resolveFamily(_ name: String) throws(NetlinkError) -> GenlFamily {
+  package func resolveFamily(_ name: String) throws(NetlinkError) -> GenlFamily {
     do throws(NetlinkError) {
       let request = try GenlController.getFamilyRequest(name: name)
       guard let family = try transact(request, decode: GenlController.decodeFamily).first else {

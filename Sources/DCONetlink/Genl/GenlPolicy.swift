@@ -3,29 +3,29 @@ import CMnl
 /// What CTRL_CMD_GETPOLICY says about a family: which policy each operation
 /// validates its request with, and what each policy accepts. Built from the
 /// messages of one policy dump, in any order.
-public struct GenlPolicy: Equatable, Sendable {
+package struct GenlPolicy: Equatable, Sendable {
   /// One attribute a policy accepts.
-  public struct AttributeRule: Equatable, Sendable {
+  package struct AttributeRule: Equatable, Sendable {
     /// The kernel's `netlink_attribute_type` (NL_ATTR_TYPE_*).
-    public var type: UInt32?
+    package var type: UInt32?
     /// For a nest: the policy of what is inside.
-    public var nestedPolicy: UInt32?
-    public var maxValue: UInt64?
-    public init() {}
+    package var nestedPolicy: UInt32?
+    package var maxValue: UInt64?
+    package init() {}
   }
 
   /// Operation → policy index of its `do` and its `dump` request.
-  public var doPolicy: [UInt32: UInt32] = [:]
-  public var dumpPolicy: [UInt32: UInt32] = [:]
+  package var doPolicy: [UInt32: UInt32] = [:]
+  package var dumpPolicy: [UInt32: UInt32] = [:]
   /// Policy index → attribute type → rule.
-  public var policies: [UInt32: [UInt16: AttributeRule]] = [:]
+  package var policies: [UInt32: [UInt16: AttributeRule]] = [:]
 
-  public init() {}
+  package init() {}
 
   /// The rule for the attribute at `path` in operation `op`'s request: the
   /// first element is a top-level attribute, each further one lies in the
   /// nest before it. Nil if the kernel would not accept it.
-  public func rule(op: UInt8, _ path: [UInt16]) -> AttributeRule? {
+  package func rule(op: UInt8, _ path: [UInt16]) -> AttributeRule? {
     guard var index = doPolicy[UInt32(op)], !path.isEmpty else { return nil }
     var found: AttributeRule?
     for (n, type) in path.enumerated() {
@@ -40,7 +40,7 @@ public struct GenlPolicy: Equatable, Sendable {
   }
 
   /// Folds one message of the dump in; messages of other types are ignored.
-  public mutating func add(_ msg: ReceivedMessage) throws(NetlinkError) {
+  package mutating func add(_ msg: ReceivedMessage) throws(NetlinkError) {
     guard msg.type == GenlController.familyID else { return }
     try msg.genlAttributes().forEach { (a) throws(NetlinkError) in
       switch Int32(a.type) {
@@ -77,7 +77,7 @@ public struct GenlPolicy: Equatable, Sendable {
 
 extension NetlinkSession {
   /// The whole policy of a family (one CTRL_CMD_GETPOLICY dump).
-  public func policy(of family: GenlFamily) throws(NetlinkError) -> GenlPolicy {
+  package func policy(of family: GenlFamily) throws(NetlinkError) -> GenlPolicy {
     var policy = GenlPolicy()
     try stream(try GenlController.getPolicyRequest(familyID: family.id)) { (msg) throws(NetlinkError) in
       try policy.add(msg)

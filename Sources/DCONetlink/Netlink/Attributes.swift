@@ -2,12 +2,12 @@ import CMnl
 
 /// One received attribute. Valid only while the buffer it points into lives:
 /// decoders copy scalars out and never keep an `Attribute`.
-public struct Attribute {
+package struct Attribute {
   /// The attribute type with NLA_F_NESTED and NLA_F_NET_BYTEORDER masked off.
-  public let type: UInt16
-  public let payload: UnsafeRawBufferPointer
+  package let type: UInt16
+  package let payload: UnsafeRawBufferPointer
 
-  public var length: Int { payload.count }
+  package var length: Int { payload.count }
 
   private func exact(_ size: Int) throws(NetlinkError) {
     guard payload.count == size else {
@@ -15,31 +15,31 @@ public struct Attribute {
     }
   }
 
-  public func u8() throws(NetlinkError) -> UInt8 {
+  package func u8() throws(NetlinkError) -> UInt8 {
     try exact(1)
     return payload[0]
   }
 
-  public func u16() throws(NetlinkError) -> UInt16 {
+  package func u16() throws(NetlinkError) -> UInt16 {
     try exact(2)
     return payload.loadUnaligned(as: UInt16.self)
   }
 
-  public func u32() throws(NetlinkError) -> UInt32 {
+  package func u32() throws(NetlinkError) -> UInt32 {
     try exact(4)
     return payload.loadUnaligned(as: UInt32.self)
   }
 
-  public func s32() throws(NetlinkError) -> Int32 { Int32(bitPattern: try u32()) }
+  package func s32() throws(NetlinkError) -> Int32 { Int32(bitPattern: try u32()) }
 
-  public func u64() throws(NetlinkError) -> UInt64 {
+  package func u64() throws(NetlinkError) -> UInt64 {
     try exact(8)
     return payload.loadUnaligned(as: UInt64.self)
   }
 
   /// A YNL `uint` (NLA_UINT): 4 or 8 bytes, whichever the value needed.
   /// The legacy API's counters (u64 bytes, u32 packets) read the same way.
-  public func uint() throws(NetlinkError) -> UInt64 {
+  package func uint() throws(NetlinkError) -> UInt64 {
     switch payload.count {
     case 4: return UInt64(payload.loadUnaligned(as: UInt32.self))
     case 8: return payload.loadUnaligned(as: UInt64.self)
@@ -47,38 +47,38 @@ public struct Attribute {
     }
   }
 
-  public func be16() throws(NetlinkError) -> UInt16 { UInt16(bigEndian: try u16()) }
-  public func be32() throws(NetlinkError) -> UInt32 { UInt32(bigEndian: try u32()) }
+  package func be16() throws(NetlinkError) -> UInt16 { UInt16(bigEndian: try u16()) }
+  package func be32() throws(NetlinkError) -> UInt32 { UInt32(bigEndian: try u32()) }
 
   /// A NUL-terminated string; the terminator must lie inside the payload.
-  public func string() throws(NetlinkError) -> String {
+  package func string() throws(NetlinkError) -> String {
     guard let nul = payload.firstIndex(of: 0) else {
       throw .malformed("attribute \(type): string without terminator")
     }
     return String(decoding: UnsafeRawBufferPointer(rebasing: payload[0..<nul]), as: UTF8.self)
   }
 
-  public func bytes() -> [UInt8] { Array(payload) }
+  package func bytes() -> [UInt8] { Array(payload) }
 
-  public func bytes(count: Int) throws(NetlinkError) -> [UInt8] {
+  package func bytes(count: Int) throws(NetlinkError) -> [UInt8] {
     try exact(count)
     return Array(payload)
   }
 
   /// The attributes nested inside this one.
-  public var nested: AttributeList { AttributeList(payload) }
+  package var nested: AttributeList { AttributeList(payload) }
 }
 
 /// A run of attributes in a buffer, walked with libmnl's bounds checks.
-public struct AttributeList {
-  public let buffer: UnsafeRawBufferPointer
+package struct AttributeList {
+  package let buffer: UnsafeRawBufferPointer
 
-  public init(_ buffer: UnsafeRawBufferPointer) { self.buffer = buffer }
+  package init(_ buffer: UnsafeRawBufferPointer) { self.buffer = buffer }
 
   /// Calls `body` for every attribute except type-0 pads (unless
   /// `includingTypeZero`: policy dumps number their nests from 0). Any
   /// attribute whose header or length does not fit the buffer is an error.
-  public func forEach(
+  package func forEach(
     includingTypeZero: Bool = false, _ body: (Attribute) throws(NetlinkError) -> Void
   ) throws(NetlinkError) {
     guard let base = buffer.baseAddress, buffer.count > 0 else { return }
@@ -101,7 +101,7 @@ public struct AttributeList {
   }
 
   /// Returns the first attribute of `type`, if any, through `body`.
-  public func first<R>(_ type: UInt16, _ body: (Attribute) throws(NetlinkError) -> R)
+  package func first<R>(_ type: UInt16, _ body: (Attribute) throws(NetlinkError) -> R)
     throws(NetlinkError) -> R?
   {
     var result: R?

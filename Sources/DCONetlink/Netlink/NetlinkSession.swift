@@ -4,15 +4,15 @@ import CMnl
 /// across datagrams, and restarts interrupted dumps. Requests can also be
 /// pipelined: `submit` sends without waiting, `nextAck` reads the replies
 /// later, oldest first, each checked against its own sequence number.
-public final class NetlinkSession {
-  public let transport: NetlinkTransport
+package final class NetlinkSession {
+  package let transport: NetlinkTransport
   private var nextSequence: UInt32
   private var buffer: UnsafeMutableRawBufferPointer
   /// How much of `buffer` replies have ever filled (what deinit wipes:
   /// touching all 32 KiB would cost page faults for nothing).
   private var used = 0
   /// How often an interrupted dump is restarted before giving up.
-  public var dumpRetries = 8
+  package var dumpRetries = 8
   /// Sequence numbers of submitted requests whose replies are unread, oldest first.
   private var pending: [UInt32] = []
   private var pendingHead = 0
@@ -24,15 +24,15 @@ public final class NetlinkSession {
 
   /// Replies read with one receive while draining a pipeline (and so at
   /// most that many requests are worth keeping in flight).
-  public static let ackBatch = 64
+  package static let ackBatch = 64
   /// Room for one reply to a pipelined request: an ACK, or an error with
   /// its extack and the echoed request.
-  public static let ackSlot = 4096
+  package static let ackSlot = 4096
 
   /// Large enough for any dump datagram the kernel builds (it caps them at 32 KiB).
-  public static let receiveBufferSize = 32768
+  package static let receiveBufferSize = 32768
 
-  public init(transport: NetlinkTransport, firstSequence: UInt32? = nil) {
+  package init(transport: NetlinkTransport, firstSequence: UInt32? = nil) {
     self.transport = transport
     var t = timespec()
     clock_gettime(CLOCK_MONOTONIC, &t)
@@ -51,14 +51,14 @@ public final class NetlinkSession {
   }
 
   /// How many submitted requests still await `nextAck`.
-  public var pendingCount: Int { pending.count - pendingHead }
+  package var pendingCount: Int { pending.count - pendingHead }
 
   /// Sends `message` now, without waiting for its reply; returns its
   /// sequence number. The kernel acts on it before this returns (generic
   /// netlink runs requests in the sender's send call, in order), so only
   /// the reading of the reply is deferred.
   @discardableResult
-  public func submit(_ message: NetlinkMessage) throws(NetlinkError) -> UInt32 {
+  package func submit(_ message: NetlinkMessage) throws(NetlinkError) -> UInt32 {
     let seq = number(message)
     try message.withBytes { (bytes) throws(NetlinkError) in try transport.send(bytes) }
     if pendingHead == pending.count {
@@ -75,7 +75,7 @@ public final class NetlinkSession {
   /// ignored. It throws only when the replies cannot be read on (a system
   /// error, a malformed reply); the requests still pending are then
   /// abandoned, and `pendingCount` is 0.
-  public func nextAck() throws(NetlinkError) -> NetlinkError? {
+  package func nextAck() throws(NetlinkError) -> NetlinkError? {
     guard pendingHead < pending.count else { preconditionFailure("nextAck without a pending request") }
     let seq = pending[pendingHead]
     pendingHead += 1
@@ -129,7 +129,7 @@ public final class NetlinkSession {
 
   /// Sends `message` and collects what `decode` makes of each data reply.
   /// `decode` returns nil for messages it does not want.
-  public func transact<T>(
+  package func transact<T>(
     _ message: NetlinkMessage, decode: (ReceivedMessage) throws(NetlinkError) -> T?
   ) throws(NetlinkError) -> [T] {
     var attempt = 0
@@ -151,14 +151,14 @@ public final class NetlinkSession {
   /// caller has acted on the replies already, so an interrupted dump
   /// (NLM_F_DUMP_INTR) is not restarted but thrown, after the rest of the
   /// reply has been drained. Nothing in the ovpn families' peer dumps sets it.
-  public func stream(
+  package func stream(
     _ message: NetlinkMessage, _ body: (ReceivedMessage) throws(NetlinkError) -> Void
   ) throws(NetlinkError) {
     try once(message, body)
   }
 
   /// Sends `message` and waits for its ACK.
-  public func perform(_ message: NetlinkMessage) throws(NetlinkError) {
+  package func perform(_ message: NetlinkMessage) throws(NetlinkError) {
     try once(message) { (_) throws(NetlinkError) in }
   }
 

@@ -2,13 +2,13 @@ import CMnl
 
 /// A netlink socket owned by this value: opened with extended ACKs on,
 /// bound to an automatic port id, closed exactly once on release.
-public final class NetlinkSocket: NetlinkTransport {
+package final class NetlinkSocket: NetlinkTransport {
   private let handle: OpaquePointer
-  public let portID: UInt32
-  public var fileDescriptor: Int32 { mnl_socket_get_fd(handle) }
+  package let portID: UInt32
+  package var fileDescriptor: Int32 { mnl_socket_get_fd(handle) }
 
   /// - Parameter bus: NETLINK_GENERIC or NETLINK_ROUTE.
-  public init(bus: Int32) throws(NetlinkError) {
+  package init(bus: Int32) throws(NetlinkError) {
     guard let nl = mnl_socket_open2(bus, Int32(SOCK_CLOEXEC.rawValue)) else {
       throw .system(operation: "socket", errno: cmnl_errno())
     }
@@ -27,7 +27,7 @@ public final class NetlinkSocket: NetlinkTransport {
 
   deinit { mnl_socket_close(handle) }
 
-  public func send(_ message: UnsafeRawBufferPointer) throws(NetlinkError) {
+  package func send(_ message: UnsafeRawBufferPointer) throws(NetlinkError) {
     while true {
       let n = mnl_socket_sendto(handle, message.baseAddress, message.count)
       if n >= 0 { return }
@@ -38,7 +38,7 @@ public final class NetlinkSocket: NetlinkTransport {
 
   /// libmnl rejects datagrams not sent by the kernel (ESRCH) and truncated
   /// ones (ENOSPC); both surface as errors.
-  public func receive(into buffer: UnsafeMutableRawBufferPointer) throws(NetlinkError) -> Int {
+  package func receive(into buffer: UnsafeMutableRawBufferPointer) throws(NetlinkError) -> Int {
     while true {
       let n = mnl_socket_recvfrom(handle, buffer.baseAddress, buffer.count)
       if n >= 0 { return n }
@@ -51,7 +51,7 @@ public final class NetlinkSocket: NetlinkTransport {
 
   /// Up to `max` (at most 64) datagrams with one recvmmsg(2), blocking only
   /// for the first; the same checks as `receive`.
-  public func receive(many max: Int, into buffer: UnsafeMutableRawBufferPointer, slot: Int)
+  package func receive(many max: Int, into buffer: UnsafeMutableRawBufferPointer, slot: Int)
     throws(NetlinkError) -> [Int]
   {
     let count = Swift.min(max, 64, buffer.count / slot)
@@ -73,7 +73,7 @@ public final class NetlinkSocket: NetlinkTransport {
   /// Receives one datagram if one is queued; nil when none is. Like
   /// `receive`, it accepts only the kernel as sender and refuses truncation.
   /// ENOBUFS (notifications lost) surfaces as `.system(errno: ENOBUFS)`.
-  public func receiveNow(into buffer: UnsafeMutableRawBufferPointer) throws(NetlinkError) -> Int? {
+  package func receiveNow(into buffer: UnsafeMutableRawBufferPointer) throws(NetlinkError) -> Int? {
     var from = sockaddr_nl()
     var length = socklen_t(MemoryLayout<sockaddr_nl>.size)
     while true {
@@ -97,7 +97,7 @@ public final class NetlinkSocket: NetlinkTransport {
   }
 
   /// Subscribes to a multicast group by its id.
-  public func join(group: UInt32) throws(NetlinkError) {
+  package func join(group: UInt32) throws(NetlinkError) {
     var g = group
     guard mnl_socket_setsockopt(handle, NETLINK_ADD_MEMBERSHIP, &g, socklen_t(4)) == 0 else {
       throw .system(operation: "setsockopt(NETLINK_ADD_MEMBERSHIP)", errno: cmnl_errno())
@@ -105,7 +105,7 @@ public final class NetlinkSocket: NetlinkTransport {
   }
 
   /// Asks for a larger receive buffer (SO_RCVBUFFORCE when privileged).
-  public func setReceiveBuffer(bytes: Int32) {
+  package func setReceiveBuffer(bytes: Int32) {
     var size = bytes
     let fd = fileDescriptor
     if setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, 4) != 0 {

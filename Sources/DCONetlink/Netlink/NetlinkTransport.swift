@@ -1,6 +1,6 @@
 /// Where netlink datagrams go and come from: a kernel socket in production,
 /// canned replies in the decoder tests.
-public protocol NetlinkTransport: AnyObject {
+package protocol NetlinkTransport: AnyObject {
   /// The local port id the kernel addresses replies to.
   var portID: UInt32 { get }
   func send(_ message: UnsafeRawBufferPointer) throws(NetlinkError)
@@ -15,7 +15,7 @@ public protocol NetlinkTransport: AnyObject {
 
 extension NetlinkTransport {
   /// One datagram at a time, for transports that can do no better.
-  public func receive(many max: Int, into buffer: UnsafeMutableRawBufferPointer, slot: Int)
+  package func receive(many max: Int, into buffer: UnsafeMutableRawBufferPointer, slot: Int)
     throws(NetlinkError) -> [Int]
   {
     [try receive(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<slot]))]

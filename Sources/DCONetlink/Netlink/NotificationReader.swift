@@ -2,8 +2,8 @@ import CMnl
 
 /// Reads multicast datagrams: unsolicited messages carry sequence 0 and
 /// port id 0; anything else on a monitoring socket is not a notification.
-public enum NotificationReader {
-  public static func forEach(
+package enum NotificationReader {
+  package static func forEach(
     _ datagram: UnsafeRawBufferPointer, _ body: (ReceivedMessage) throws(NetlinkError) -> Void
   ) throws(NetlinkError) {
     try forEachMessage(in: datagram) { (msg) throws(NetlinkError) in

@@ -1,16 +1,16 @@
 import CMnl
 
 /// A message taken from a reply datagram; valid while that datagram lives.
-public struct ReceivedMessage {
-  public let type: UInt16
-  public let flags: UInt16
-  public let sequence: UInt32
-  public let portID: UInt32
+package struct ReceivedMessage {
+  package let type: UInt16
+  package let flags: UInt16
+  package let sequence: UInt32
+  package let portID: UInt32
   /// Everything after the nlmsghdr.
-  public let payload: UnsafeRawBufferPointer
+  package let payload: UnsafeRawBufferPointer
 
   /// The generic netlink command of this message.
-  public func genlCommand() throws(NetlinkError) -> UInt8 {
+  package func genlCommand() throws(NetlinkError) -> UInt8 {
     guard payload.count >= MemoryLayout<genlmsghdr>.size else {
       throw .malformed("generic netlink message without its header")
     }
@@ -18,12 +18,12 @@ public struct ReceivedMessage {
   }
 
   /// The attributes after the genlmsghdr.
-  public func genlAttributes() throws(NetlinkError) -> AttributeList {
+  package func genlAttributes() throws(NetlinkError) -> AttributeList {
     try attributes(after: MemoryLayout<genlmsghdr>.size)
   }
 
   /// The attributes after a fixed header of `size` bytes (aligned to 4).
-  public func attributes(after size: Int) throws(NetlinkError) -> AttributeList {
+  package func attributes(after size: Int) throws(NetlinkError) -> AttributeList {
     let start = (size + 3) & ~3
     guard payload.count >= start else {
       throw .malformed("message of \(payload.count) bytes shorter than its \(size)-byte header")
@@ -32,7 +32,7 @@ public struct ReceivedMessage {
   }
 
   /// Loads a fixed header (ifinfomsg, …) from the start of the payload.
-  public func header<T>(as: T.Type) throws(NetlinkError) -> T {
+  package func header<T>(as: T.Type) throws(NetlinkError) -> T {
     guard payload.count >= MemoryLayout<T>.size else {
       throw .malformed("message shorter than its \(MemoryLayout<T>.size)-byte header")
     }

@@ -3,20 +3,20 @@ import CMnl
 /// Follows the replies to one request across as many datagrams as it takes:
 /// checks sequence and port id, turns NLMSG_ERROR into errors (with extack),
 /// notices NLM_F_DUMP_INTR, and stops at the ACK or NLMSG_DONE.
-public struct ReplyReader {
-  public let sequence: UInt32
-  public let portID: UInt32
+package struct ReplyReader {
+  package let sequence: UInt32
+  package let portID: UInt32
   private var interrupted = false
-  public private(set) var finished = false
+  package private(set) var finished = false
 
-  public init(sequence: UInt32, portID: UInt32) {
+  package init(sequence: UInt32, portID: UInt32) {
     self.sequence = sequence
     self.portID = portID
   }
 
   /// Feeds one datagram; calls `onData` for each data message. Returns true
   /// once the reply is complete.
-  public mutating func consume(
+  package mutating func consume(
     _ datagram: UnsafeRawBufferPointer, onData: (ReceivedMessage) throws(NetlinkError) -> Void
   ) throws(NetlinkError) -> Bool {
     let seq = sequence

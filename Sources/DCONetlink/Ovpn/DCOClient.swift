@@ -15,13 +15,13 @@ public final class DCOClient {
   public init() {}
 
   /// For tests: fixed transports instead of kernel sockets.
-  public init(genl: NetlinkTransport?, rtnl: NetlinkTransport?, pipeline: NetlinkTransport? = nil) {
+  package init(genl: NetlinkTransport?, rtnl: NetlinkTransport?, pipeline: NetlinkTransport? = nil) {
     genlSession = genl.map { NetlinkSession(transport: $0, firstSequence: 1) }
     rtnlSession = rtnl.map { NetlinkSession(transport: $0, firstSequence: 1) }
     pipelineSession = pipeline.map { NetlinkSession(transport: $0, firstSequence: 1) }
   }
 
-  public func genl() throws(NetlinkError) -> NetlinkSession {
+  package func genl() throws(NetlinkError) -> NetlinkSession {
     if let s = genlSession { return s }
     let s = NetlinkSession(transport: try NetlinkSocket(bus: NETLINK_GENERIC))
     genlSession = s
@@ -30,14 +30,14 @@ public final class DCOClient {
 
   /// A second generic netlink socket for pipelined requests (a batch
   /// window), so that lookups on the first never meet their replies.
-  public func pipelineGenl() throws(NetlinkError) -> NetlinkSession {
+  package func pipelineGenl() throws(NetlinkError) -> NetlinkSession {
     if let s = pipelineSession { return s }
     let s = NetlinkSession(transport: try NetlinkSocket(bus: NETLINK_GENERIC))
     pipelineSession = s
     return s
   }
 
-  public func rtnl() throws(NetlinkError) -> NetlinkSession {
+  package func rtnl() throws(NetlinkError) -> NetlinkSession {
     if let s = rtnlSession { return s }
     let s = NetlinkSession(transport: try NetlinkSocket(bus: NETLINK_ROUTE))
     rtnlSession = s
@@ -45,7 +45,7 @@ public final class DCOClient {
   }
 
   /// Resolves a family once per client; absence is remembered too.
-  public func family(_ name: String) throws(NetlinkError) -> GenlFamily {
+  package func family(_ name: String) throws(NetlinkError) -> GenlFamily {
     if let f = families[name] { return f }
     if missingFamilies.contains(name) { throw .familyNotFound(name) }
     do throws(NetlinkError) {
@@ -59,7 +59,7 @@ public final class DCOClient {
   }
 
   /// The family of `kind`, refusing the pre-2023 API by name.
-  public func family(for kind: OvpnKind) throws(NetlinkError) -> GenlFamily {
+  package func family(for kind: OvpnKind) throws(NetlinkError) -> GenlFamily {
     do throws(NetlinkError) {
       return try family(kind.familyName)
     } catch .familyNotFound(let name) {
@@ -68,7 +68,7 @@ public final class DCOClient {
     }
   }
 
-  public func codec(for kind: OvpnKind) throws(NetlinkError) -> any OvpnCodec {
+  package func codec(for kind: OvpnKind) throws(NetlinkError) -> any OvpnCodec {
     if let c = codecs[kind] { return c }
     let f = try family(for: kind)
     let c: any OvpnCodec
@@ -83,7 +83,7 @@ public final class DCOClient {
   /// Whether the kernel's policy for `family` knows attribute `type` in any
   /// of its attribute sets (CTRL_CMD_GETPOLICY). Used to detect attributes
   /// newer than the running kernel, such as the upstream peer `tx-id` (24).
-  public func familyPolicyHasAttribute(_ family: GenlFamily, _ type: UInt16) throws(NetlinkError) -> Bool {
+  package func familyPolicyHasAttribute(_ family: GenlFamily, _ type: UInt16) throws(NetlinkError) -> Bool {
     let found = try genl().transact(try GenlController.getPolicyRequest(familyID: family.id)) {
       (msg) throws(NetlinkError) in try GenlController.policyHasAttribute(msg, type) ? true : nil
     }
@@ -92,7 +92,7 @@ public final class DCOClient {
 
   /// The optional features the running module offers for `codec`, from one
   /// policy query per client (the legacy family is not asked: it has none).
-  public func features(_ codec: any OvpnCodec) throws(NetlinkError) -> OvpnFeatures {
+  package func features(_ codec: any OvpnCodec) throws(NetlinkError) -> OvpnFeatures {
     if let f = featureCache[codec.kind] { return f }
     let policy = codec.kind == .ovpn ? try genl().policy(of: codec.family) : GenlPolicy()
     let f = codec.features(policy)
@@ -126,7 +126,7 @@ public final class DCOClient {
   }
 
   /// An interface ovpnctl manages, with the codec for its kind.
-  public func ovpnLink(named name: String) throws(NetlinkError) -> (Link, any OvpnCodec) {
+  package func ovpnLink(named name: String) throws(NetlinkError) -> (Link, any OvpnCodec) {
     let l = try link(named: name)
     guard let kind = l.ovpnKind else { throw .notOvpn(name: name, kind: l.kind) }
     return (l, try codec(for: kind))
@@ -166,14 +166,14 @@ public final class DCOClient {
 
   // MARK: peers and keys
 
-  public func peers(_ link: Link, codec: any OvpnCodec) throws(NetlinkError) -> [Peer] {
+  package func peers(_ link: Link, codec: any OvpnCodec) throws(NetlinkError) -> [Peer] {
     try genl().transact(try codec.dumpPeers(ifindex: link.index), decode: codec.decodePeer)
   }
 
   /// The peers of `link`, handed to `body` one at a time as the dump
   /// arrives; none is kept. Returns how many there were.
   @discardableResult
-  public func forEachPeer(_ link: Link, codec: any OvpnCodec, _ body: (Peer) -> Void)
+  package func forEachPeer(_ link: Link, codec: any OvpnCodec, _ body: (Peer) -> Void)
     throws(NetlinkError) -> Int
   {
     var count = 0
@@ -186,7 +186,7 @@ public final class DCOClient {
     return count
   }
 
-  public func peer(_ link: Link, codec: any OvpnCodec, id: UInt32) throws(NetlinkError) -> Peer {
+  package func peer(_ link: Link, codec: any OvpnCodec, id: UInt32) throws(NetlinkError) -> Peer {
     let found = try genl().transact(
       try codec.getPeer(ifindex: link.index, id: id), decode: codec.decodePeer)
     guard let p = found.first else { throw .malformed("no peer in the reply to a peer lookup") }
@@ -199,7 +199,7 @@ public final class DCOClient {
   /// run in between finds no peer and is not rescheduled (seen on 7.3.4: a
   /// 1 s / 3 s keepalive that never expired). If the SET fails the peer is
   /// removed again, so nothing is left half-configured.
-  public func addPeer(_ link: Link, codec: any OvpnCodec, _ config: PeerConfig) throws(NetlinkError) {
+  package func addPeer(_ link: Link, codec: any OvpnCodec, _ config: PeerConfig) throws(NetlinkError) {
     let ifindex = link.index
     let g = try genl()
     var new = config
@@ -218,30 +218,30 @@ public final class DCOClient {
     }
   }
 
-  public func setPeer(_ link: Link, codec: any OvpnCodec, _ config: PeerConfig) throws(NetlinkError) {
+  package func setPeer(_ link: Link, codec: any OvpnCodec, _ config: PeerConfig) throws(NetlinkError) {
     try genl().perform(try codec.setPeer(ifindex: link.index, config))
   }
 
-  public func deletePeer(_ link: Link, codec: any OvpnCodec, id: UInt32) throws(NetlinkError) {
+  package func deletePeer(_ link: Link, codec: any OvpnCodec, id: UInt32) throws(NetlinkError) {
     try genl().perform(try codec.deletePeer(ifindex: link.index, id: id))
   }
 
-  public func addKey(_ link: Link, codec: any OvpnCodec, _ key: KeyConfig) throws(NetlinkError) {
+  package func addKey(_ link: Link, codec: any OvpnCodec, _ key: KeyConfig) throws(NetlinkError) {
     try genl().perform(try codec.newKey(ifindex: link.index, key))
   }
 
-  public func swapKeys(_ link: Link, codec: any OvpnCodec, peerID: UInt32) throws(NetlinkError) {
+  package func swapKeys(_ link: Link, codec: any OvpnCodec, peerID: UInt32) throws(NetlinkError) {
     try genl().perform(try codec.swapKeys(ifindex: link.index, peerID: peerID))
   }
 
-  public func deleteKey(_ link: Link, codec: any OvpnCodec, peerID: UInt32, slot: KeySlot)
+  package func deleteKey(_ link: Link, codec: any OvpnCodec, peerID: UInt32, slot: KeySlot)
     throws(NetlinkError)
   {
     try genl().perform(try codec.deleteKey(ifindex: link.index, peerID: peerID, slot: slot))
   }
 
   /// The key in one slot, or nil when the slot is empty.
-  public func key(_ link: Link, codec: any OvpnCodec, peerID: UInt32, slot: KeySlot)
+  package func key(_ link: Link, codec: any OvpnCodec, peerID: UInt32, slot: KeySlot)
     throws(NetlinkError) -> KeyInfo?
   {
     guard codec.canReadKeys else {

@@ -2,12 +2,12 @@ import CMnl
 
 /// The out-of-tree `ovpn-dco-v2` API (OpenVPN 2.6): one container attribute
 /// per command, each with its own numbering.
-public struct LegacyCodec: OvpnCodec {
-  public let family: GenlFamily
-  public var kind: OvpnKind { .ovpnDCO }
-  public var canReadKeys: Bool { false }
+package struct LegacyCodec: OvpnCodec {
+  package let family: GenlFamily
+  package var kind: OvpnKind { .ovpnDCO }
+  package var canReadKeys: Bool { false }
 
-  public init(family: GenlFamily) { self.family = family }
+  package init(family: GenlFamily) { self.family = family }
 
   enum Command {
     static let newPeer: UInt8 = 1, setPeer: UInt8 = 2, delPeer: UInt8 = 3, newKey: UInt8 = 4
@@ -36,7 +36,7 @@ public struct LegacyCodec: OvpnCodec {
     static let linkTxBytes: UInt16 = 14, linkRxPackets: UInt16 = 15, linkTxPackets: UInt16 = 16
   }
 
-  public func newPeer(ifindex: UInt32, _ c: PeerConfig) throws(NetlinkError) -> NetlinkMessage {
+  package func newPeer(ifindex: UInt32, _ c: PeerConfig) throws(NetlinkError) -> NetlinkMessage {
     if c.txID != nil {
       throw .unsupported("tx-id needs the upstream ovpn API; ovpn-dco-v2 has no transmit id")
     }
@@ -56,7 +56,7 @@ public struct LegacyCodec: OvpnCodec {
 
   /// The legacy SET_PEER knows only keepalive; it needs both values.
   /// Anything else in `c` is refused, never dropped.
-  public func setPeer(ifindex: UInt32, _ c: PeerConfig) throws(NetlinkError) -> NetlinkMessage {
+  package func setPeer(ifindex: UInt32, _ c: PeerConfig) throws(NetlinkError) -> NetlinkMessage {
     var keepaliveOnly = PeerConfig(id: c.id)
     keepaliveOnly.keepaliveInterval = c.keepaliveInterval
     keepaliveOnly.keepaliveTimeout = c.keepaliveTimeout
@@ -74,23 +74,23 @@ public struct LegacyCodec: OvpnCodec {
     return m
   }
 
-  public func deletePeer(ifindex: UInt32, id: UInt32) throws(NetlinkError) -> NetlinkMessage {
+  package func deletePeer(ifindex: UInt32, id: UInt32) throws(NetlinkError) -> NetlinkMessage {
     let m = try request(Command.delPeer, ifindex: ifindex)
     try m.nest(Container.delPeer) { () throws(NetlinkError) in try m.put(DelPeer.peerID, id) }
     return m
   }
 
-  public func getPeer(ifindex: UInt32, id: UInt32) throws(NetlinkError) -> NetlinkMessage {
+  package func getPeer(ifindex: UInt32, id: UInt32) throws(NetlinkError) -> NetlinkMessage {
     let m = try request(Command.getPeer, ifindex: ifindex)
     try m.nest(Container.getPeer) { () throws(NetlinkError) in try m.put(1, id) }
     return m
   }
 
-  public func dumpPeers(ifindex: UInt32) throws(NetlinkError) -> NetlinkMessage {
+  package func dumpPeers(ifindex: UInt32) throws(NetlinkError) -> NetlinkMessage {
     try request(Command.getPeer, ifindex: ifindex, dump: true)
   }
 
-  public func decodePeer(_ msg: ReceivedMessage) throws(NetlinkError) -> Peer? {
+  package func decodePeer(_ msg: ReceivedMessage) throws(NetlinkError) -> Peer? {
     guard msg.type == family.id, try msg.genlCommand() == Command.getPeer else { return nil }
     var peer: Peer?
     try msg.genlAttributes().forEach { (top) throws(NetlinkError) in
@@ -135,7 +135,7 @@ public struct LegacyCodec: OvpnCodec {
     return peer
   }
 
-  public func newKey(ifindex: UInt32, _ k: KeyConfig) throws(NetlinkError) -> NetlinkMessage {
+  package func newKey(ifindex: UInt32, _ k: KeyConfig) throws(NetlinkError) -> NetlinkMessage {
     let m = try request(Command.newKey, ifindex: ifindex)
     try m.nest(Container.newKey) { () throws(NetlinkError) in
       try m.put(NewKey.peerID, k.peerID)
@@ -148,13 +148,13 @@ public struct LegacyCodec: OvpnCodec {
     return m
   }
 
-  public func swapKeys(ifindex: UInt32, peerID: UInt32) throws(NetlinkError) -> NetlinkMessage {
+  package func swapKeys(ifindex: UInt32, peerID: UInt32) throws(NetlinkError) -> NetlinkMessage {
     let m = try request(Command.swapKeys, ifindex: ifindex)
     try m.nest(Container.swapKeys) { () throws(NetlinkError) in try m.put(1, peerID) }
     return m
   }
 
-  public func deleteKey(ifindex: UInt32, peerID: UInt32, slot: KeySlot) throws(NetlinkError)
+  package func deleteKey(ifindex: UInt32, peerID: UInt32, slot: KeySlot) throws(NetlinkError)
     -> NetlinkMessage
   {
     let m = try request(Command.delKey, ifindex: ifindex)
@@ -166,15 +166,15 @@ public struct LegacyCodec: OvpnCodec {
   }
 
   /// The legacy module has no KEY_GET; callers check `canReadKeys` first.
-  public func getKey(ifindex: UInt32, peerID: UInt32, slot: KeySlot) throws(NetlinkError)
+  package func getKey(ifindex: UInt32, peerID: UInt32, slot: KeySlot) throws(NetlinkError)
     -> NetlinkMessage
   {
     throw .kernel(errno: EOPNOTSUPP, extack: ExtAck())
   }
 
-  public func decodeKey(_ msg: ReceivedMessage) throws(NetlinkError) -> KeyInfo? { nil }
+  package func decodeKey(_ msg: ReceivedMessage) throws(NetlinkError) -> KeyInfo? { nil }
 
-  public func decodeEvent(_ msg: ReceivedMessage) throws(NetlinkError) -> OvpnEvent? {
+  package func decodeEvent(_ msg: ReceivedMessage) throws(NetlinkError) -> OvpnEvent? {
     guard msg.type == family.id, try msg.genlCommand() == Command.delPeer else { return nil }
     var ifindex: UInt32?
     var id: UInt32?

@@ -2,7 +2,7 @@ import CMnl
 
 /// Encodes requests and decodes replies for one of the two kernel APIs.
 /// Both speak in the shared value types; the numbers stay inside each codec.
-public protocol OvpnCodec: Sendable {
+package protocol OvpnCodec: Sendable {
   var kind: OvpnKind { get }
   var family: GenlFamily { get }
   /// Whether the kernel can report key slots (KEY_GET).

@@ -28,17 +28,28 @@ public final class PeerEventStream {
 
   deinit { buffer.deallocate() }
 
-  public init(codecs: [any OvpnCodec], receiveBuffer: Int32? = nil) throws(NetlinkError) {
+  package init(codecs: [any OvpnCodec], receiveBuffer: Int32? = nil) throws(NetlinkError) {
     socket = try NetlinkSocket(bus: NETLINK_GENERIC)
     socket.setReceiveBuffer(bytes: receiveBuffer ?? Self.defaultReceiveBuffer)
     for c in codecs { try join(c) }
+  }
+
+  /// A subscription to the `peers` group of every ovpn API whose module
+  /// is loaded (`.noKernelSupport` if none is).
+  public convenience init(client: DCOClient, receiveBuffer: Int32? = nil) throws(NetlinkError) {
+    var codecs: [any OvpnCodec] = []
+    for kind in OvpnKind.allCases {
+      if let c = try? client.codec(for: kind) { codecs.append(c) }
+    }
+    guard !codecs.isEmpty else { throw .noKernelSupport }
+    try self.init(codecs: codecs, receiveBuffer: receiveBuffer)
   }
 
   /// Joins the `peers` group of `codec`'s family, if not joined yet (a
   /// module loaded after the stream was opened). Returns whether the family
   /// is joined now.
   @discardableResult
-  public func join(_ codec: any OvpnCodec) throws(NetlinkError) -> Bool {
+  package func join(_ codec: any OvpnCodec) throws(NetlinkError) -> Bool {
     if codecs[codec.family.id] != nil { return true }
     guard let group = codec.family.multicastGroups["peers"] else { return false }
     try socket.join(group: group)

@@ -2,12 +2,12 @@ import CMnl
 
 /// The upstream `ovpn` API (Linux ≥ 6.16): one `peer` nest for all peer
 /// operations, one `keyconf` nest for all key operations.
-public struct UpstreamCodec: OvpnCodec {
-  public let family: GenlFamily
-  public var kind: OvpnKind { .ovpn }
-  public var canReadKeys: Bool { true }
+package struct UpstreamCodec: OvpnCodec {
+  package let family: GenlFamily
+  package var kind: OvpnKind { .ovpn }
+  package var canReadKeys: Bool { true }
 
-  public init(family: GenlFamily) { self.family = family }
+  package init(family: GenlFamily) { self.family = family }
 
   enum Command {
     static let peerNew: UInt8 = 1, peerSet: UInt8 = 2, peerGet: UInt8 = 3, peerDel: UInt8 = 4
@@ -55,13 +55,13 @@ public struct UpstreamCodec: OvpnCodec {
     if let t = c.keepaliveTimeout { try m.put(P.keepaliveTimeout, t) }
   }
 
-  public func newPeer(ifindex: UInt32, _ c: PeerConfig) throws(NetlinkError) -> NetlinkMessage {
+  package func newPeer(ifindex: UInt32, _ c: PeerConfig) throws(NetlinkError) -> NetlinkMessage {
     let m = try request(Command.peerNew, ifindex: ifindex)
     try m.nest(Top.peer) { () throws(NetlinkError) in try putPeerFields(m, c) }
     return m
   }
 
-  public func setPeer(ifindex: UInt32, _ c: PeerConfig) throws(NetlinkError) -> NetlinkMessage {
+  package func setPeer(ifindex: UInt32, _ c: PeerConfig) throws(NetlinkError) -> NetlinkMessage {
     var c = c
     c.socket = nil  // "socket cannot be modified"
     let m = try request(Command.peerSet, ifindex: ifindex)
@@ -69,24 +69,24 @@ public struct UpstreamCodec: OvpnCodec {
     return m
   }
 
-  public func deletePeer(ifindex: UInt32, id: UInt32) throws(NetlinkError) -> NetlinkMessage {
+  package func deletePeer(ifindex: UInt32, id: UInt32) throws(NetlinkError) -> NetlinkMessage {
     let m = try request(Command.peerDel, ifindex: ifindex)
     try m.nest(Top.peer) { () throws(NetlinkError) in try m.put(PeerAttr.id, id) }
     return m
   }
 
-  public func getPeer(ifindex: UInt32, id: UInt32) throws(NetlinkError) -> NetlinkMessage {
+  package func getPeer(ifindex: UInt32, id: UInt32) throws(NetlinkError) -> NetlinkMessage {
     let m = try request(Command.peerGet, ifindex: ifindex)
     try m.nest(Top.peer) { () throws(NetlinkError) in try m.put(PeerAttr.id, id) }
     return m
   }
 
   /// The dump policy accepts IFINDEX only: no (empty) peer nest.
-  public func dumpPeers(ifindex: UInt32) throws(NetlinkError) -> NetlinkMessage {
+  package func dumpPeers(ifindex: UInt32) throws(NetlinkError) -> NetlinkMessage {
     try request(Command.peerGet, ifindex: ifindex, dump: true)
   }
 
-  public func decodePeer(_ msg: ReceivedMessage) throws(NetlinkError) -> Peer? {
+  package func decodePeer(_ msg: ReceivedMessage) throws(NetlinkError) -> Peer? {
     guard msg.type == family.id, try msg.genlCommand() == Command.peerGet else { return nil }
     var peer: Peer?
     try msg.genlAttributes().forEach { (top) throws(NetlinkError) in
@@ -140,7 +140,7 @@ public struct UpstreamCodec: OvpnCodec {
     return p
   }
 
-  public func newKey(ifindex: UInt32, _ k: KeyConfig) throws(NetlinkError) -> NetlinkMessage {
+  package func newKey(ifindex: UInt32, _ k: KeyConfig) throws(NetlinkError) -> NetlinkMessage {
     let m = try request(Command.keyNew, ifindex: ifindex)
     try m.nest(Top.keyconf) { () throws(NetlinkError) in
       try m.put(KeyAttr.peerID, k.peerID)
@@ -153,13 +153,13 @@ public struct UpstreamCodec: OvpnCodec {
     return m
   }
 
-  public func swapKeys(ifindex: UInt32, peerID: UInt32) throws(NetlinkError) -> NetlinkMessage {
+  package func swapKeys(ifindex: UInt32, peerID: UInt32) throws(NetlinkError) -> NetlinkMessage {
     let m = try request(Command.keySwap, ifindex: ifindex)
     try m.nest(Top.keyconf) { () throws(NetlinkError) in try m.put(KeyAttr.peerID, peerID) }
     return m
   }
 
-  public func deleteKey(ifindex: UInt32, peerID: UInt32, slot: KeySlot) throws(NetlinkError)
+  package func deleteKey(ifindex: UInt32, peerID: UInt32, slot: KeySlot) throws(NetlinkError)
     -> NetlinkMessage
   {
     let m = try request(Command.keyDel, ifindex: ifindex)
@@ -170,7 +170,7 @@ public struct UpstreamCodec: OvpnCodec {
     return m
   }
 
-  public func getKey(ifindex: UInt32, peerID: UInt32, slot: KeySlot) throws(NetlinkError)
+  package func getKey(ifindex: UInt32, peerID: UInt32, slot: KeySlot) throws(NetlinkError)
     -> NetlinkMessage
   {
     let m = try request(Command.keyGet, ifindex: ifindex)
@@ -181,7 +181,7 @@ public struct UpstreamCodec: OvpnCodec {
     return m
   }
 
-  public func decodeKey(_ msg: ReceivedMessage) throws(NetlinkError) -> KeyInfo? {
+  package func decodeKey(_ msg: ReceivedMessage) throws(NetlinkError) -> KeyInfo? {
     guard msg.type == family.id, try msg.genlCommand() == Command.keyGet else { return nil }
     var info: KeyInfo?
     try msg.genlAttributes().forEach { (top) throws(NetlinkError) in
@@ -207,7 +207,7 @@ public struct UpstreamCodec: OvpnCodec {
     return info
   }
 
-  public func decodeEvent(_ msg: ReceivedMessage) throws(NetlinkError) -> OvpnEvent? {
+  package func decodeEvent(_ msg: ReceivedMessage) throws(NetlinkError) -> OvpnEvent? {
     guard msg.type == family.id else { return nil }
     let command = try msg.genlCommand()
     guard [Command.peerDelNtf, Command.keySwapNtf, Command.peerFloatNtf].contains(command) else {

@@ -1,7 +1,7 @@
 import CMnl
 
 /// rtnetlink requests and replies for links.
-public enum LinkMessages {
+package enum LinkMessages {
   static let ovpnModeAttribute: UInt16 = 1  // IFLA_OVPN_MODE
 
   private static func header(index: UInt32 = 0) -> ifinfomsg {
@@ -12,7 +12,7 @@ public enum LinkMessages {
   }
 
   /// RTM_NEWLINK creating an ovpn interface; fails if the name exists.
-  public static func newLink(name: String, kind: OvpnKind, mode: OvpnMode?, mtu: UInt32?)
+  package static func newLink(name: String, kind: OvpnKind, mode: OvpnMode?, mtu: UInt32?)
     throws(NetlinkError) -> NetlinkMessage
   {
     let m = NetlinkMessage(
@@ -32,21 +32,21 @@ public enum LinkMessages {
     return m
   }
 
-  public static func deleteLink(index: UInt32) -> NetlinkMessage {
+  package static func deleteLink(index: UInt32) -> NetlinkMessage {
     let m = NetlinkMessage(type: UInt16(RTM_DELLINK), flags: UInt16(NLM_F_REQUEST | NLM_F_ACK))
     m.putExtraHeader(header(index: index))
     return m
   }
 
   /// RTM_GETLINK for every interface (dump).
-  public static func dumpLinks() -> NetlinkMessage {
+  package static func dumpLinks() -> NetlinkMessage {
     let m = NetlinkMessage(type: UInt16(RTM_GETLINK), flags: UInt16(NLM_F_REQUEST | NLM_F_DUMP))
     m.putExtraHeader(header())
     return m
   }
 
   /// RTM_GETLINK for one interface by name.
-  public static func getLink(name: String) throws(NetlinkError) -> NetlinkMessage {
+  package static func getLink(name: String) throws(NetlinkError) -> NetlinkMessage {
     let m = NetlinkMessage(type: UInt16(RTM_GETLINK), flags: UInt16(NLM_F_REQUEST | NLM_F_ACK))
     m.putExtraHeader(header())
     try m.put(UInt16(IFLA_IFNAME), string: name)
@@ -54,14 +54,14 @@ public enum LinkMessages {
   }
 
   /// RTM_GETLINK for one interface by index.
-  public static func getLink(index: UInt32) -> NetlinkMessage {
+  package static func getLink(index: UInt32) -> NetlinkMessage {
     let m = NetlinkMessage(type: UInt16(RTM_GETLINK), flags: UInt16(NLM_F_REQUEST | NLM_F_ACK))
     m.putExtraHeader(header(index: index))
     return m
   }
 
   /// Decodes an RTM_NEWLINK message; other types yield nil.
-  public static func decodeLink(_ msg: ReceivedMessage) throws(NetlinkError) -> Link? {
+  package static func decodeLink(_ msg: ReceivedMessage) throws(NetlinkError) -> Link? {
     guard msg.type == UInt16(RTM_NEWLINK) else { return nil }
     let info = try msg.header(as: ifinfomsg.self)
     var link = Link(name: "", index: UInt32(bitPattern: info.ifi_index), flags: info.ifi_flags)
@@ -96,7 +96,7 @@ public enum LinkMessages {
   }
 
   /// The interface an RTM_DELLINK message reports gone; nil for others.
-  public static func deletedIndex(_ msg: ReceivedMessage) throws(NetlinkError) -> UInt32? {
+  package static func deletedIndex(_ msg: ReceivedMessage) throws(NetlinkError) -> UInt32? {
     guard msg.type == UInt16(RTM_DELLINK) else { return nil }
     return UInt32(bitPattern: try msg.header(as: ifinfomsg.self).ifi_index)
   }
