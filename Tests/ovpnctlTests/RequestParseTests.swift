@@ -33,7 +33,7 @@ import Testing
         == .init(dev: "tun0", id: 4))
     #expect(
       try request("peer show dev tun0 status /run/s.log", as: PeerCommands.ShowRequest.self)
-        == .init(dev: "tun0", id: nil, status: "/run/s.log"))
+        == .init(peers: PeerSelection(dev: "tun0", id: nil, status: "/run/s.log")))
   }
 
   @Test func keyCommands() throws {
@@ -54,7 +54,7 @@ import Testing
   @Test func observingCommands() throws {
     #expect(
       try request("stats dev tun0 peer 2", as: StatsCommand.Request.self)
-        == .init(dev: "tun0", peer: 2, status: nil))
+        == .init(peers: PeerSelection(dev: "tun0", id: 2, status: nil)))
     #expect(
       try request("monitor dev tun0", as: MonitorCommand.Request.self)
         == .init(dev: "tun0", status: nil))

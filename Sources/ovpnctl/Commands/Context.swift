@@ -25,6 +25,26 @@ final class Context {
     return found
   }
 
+  /// Sends one change to an interface: into the batch window when a batch
+  /// has one open (its ack is read later, tied to the line), else as a
+  /// request answered before this returns.
+  func send(
+    _ op: Operation, _ link: Link, _ codec: any OvpnCodec, peer: UInt32,
+    _ message: () throws(NetlinkError) -> NetlinkMessage
+  ) throws(CommandError) {
+    if let window { return try window.submit(op, link, codec, peer: peer, message) }
+    try kernel(op) { () throws(NetlinkError) in try client.genl().perform(try message()) }
+  }
+
+  /// The same, to the interface named `dev`, looked up first.
+  func send(
+    _ op: Operation, dev: String, peer: UInt32,
+    _ message: (Link, any OvpnCodec) throws(NetlinkError) -> NetlinkMessage
+  ) throws(CommandError) {
+    let (link, codec) = try ovpnLink(dev, op)
+    try send(op, link, codec, peer: peer) { () throws(NetlinkError) in try message(link, codec) }
+  }
+
   /// Forgets looked-up interfaces and keeper connections: after `link add`
   /// or `link del` a name may mean another interface.
   func forgetLinks() {

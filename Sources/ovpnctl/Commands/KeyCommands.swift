@@ -52,14 +52,9 @@ enum KeyCommands {
           encrypt: try KeyFile.read(encrypt, cipher: cipher, role: "encrypt"),
           decrypt: try KeyFile.read(decrypt, cipher: cipher, role: "decrypt"))
       }
-      let op = Operation.keyAdd(dev: dev, peer: peer)
-      let (link, codec) = try ctx.ovpnLink(dev, op)
-      if let window = ctx.window {
-        return try window.submit(op, link, codec, peer: peer) { () throws(NetlinkError) in
-          try codec.newKey(ifindex: link.index, key)
-        }
+      try ctx.send(.keyAdd(dev: dev, peer: peer), dev: dev, peer: peer) { (link, codec) throws(NetlinkError) in
+        try codec.newKey(ifindex: link.index, key)
       }
-      try kernel(op) { () throws(NetlinkError) in try ctx.client.addKey(link, codec: codec, key) }
     }
   }
 
@@ -72,14 +67,9 @@ enum KeyCommands {
     }
 
     func run(_ ctx: Context) throws(CommandError) {
-      let op = Operation.keySwap(dev: dev, peer: peer)
-      let (link, codec) = try ctx.ovpnLink(dev, op)
-      if let window = ctx.window {
-        return try window.submit(op, link, codec, peer: peer) { () throws(NetlinkError) in
-          try codec.swapKeys(ifindex: link.index, peerID: peer)
-        }
+      try ctx.send(.keySwap(dev: dev, peer: peer), dev: dev, peer: peer) { (link, codec) throws(NetlinkError) in
+        try codec.swapKeys(ifindex: link.index, peerID: peer)
       }
-      try kernel(op) { () throws(NetlinkError) in try ctx.client.swapKeys(link, codec: codec, peerID: peer) }
     }
   }
 
@@ -96,15 +86,8 @@ enum KeyCommands {
     }
 
     func run(_ ctx: Context) throws(CommandError) {
-      let op = Operation.keyDel(dev: dev, peer: peer)
-      let (link, codec) = try ctx.ovpnLink(dev, op)
-      if let window = ctx.window {
-        return try window.submit(op, link, codec, peer: peer) { () throws(NetlinkError) in
-          try codec.deleteKey(ifindex: link.index, peerID: peer, slot: slot)
-        }
-      }
-      try kernel(op) { () throws(NetlinkError) in
-        try ctx.client.deleteKey(link, codec: codec, peerID: peer, slot: slot)
+      try ctx.send(.keyDel(dev: dev, peer: peer), dev: dev, peer: peer) { (link, codec) throws(NetlinkError) in
+        try codec.deleteKey(ifindex: link.index, peerID: peer, slot: slot)
       }
     }
   }

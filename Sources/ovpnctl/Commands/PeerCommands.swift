@@ -220,12 +220,9 @@ enum PeerCommands {
       let (link, codec) = try ctx.ovpnLink(dev, op)
       // The ovpn-dco-v2 codec refuses what its SET_PEER cannot change.
       try checkTxID(config.txID, codec, ctx, op, set: true)
-      if let window = ctx.window {
-        return try window.submit(op, link, codec, peer: config.id) { () throws(NetlinkError) in
-          try codec.setPeer(ifindex: link.index, config)
-        }
+      try ctx.send(op, link, codec, peer: config.id) { () throws(NetlinkError) in
+        try codec.setPeer(ifindex: link.index, config)
       }
-      try kernel(op) { () throws(NetlinkError) in try ctx.client.setPeer(link, codec: codec, config) }
     }
   }
 
@@ -238,33 +235,22 @@ enum PeerCommands {
     }
 
     func run(_ ctx: Context) throws(CommandError) {
-      let op = Operation.peerDel(dev: dev, id: id)
-      let (link, codec) = try ctx.ovpnLink(dev, op)
-      if let window = ctx.window {
-        return try window.submit(op, link, codec, peer: id) { () throws(NetlinkError) in
-          try codec.deletePeer(ifindex: link.index, id: id)
-        }
+      try ctx.send(.peerDel(dev: dev, id: id), dev: dev, peer: id) { (link, codec) throws(NetlinkError) in
+        try codec.deletePeer(ifindex: link.index, id: id)
       }
-      try kernel(op) { () throws(NetlinkError) in try ctx.client.deletePeer(link, codec: codec, id: id) }
     }
   }
 
   struct ShowRequest: CommandRequest, Equatable {
-    var dev: String?
-    var id: UInt32?
-    /// OpenVPN's status file, read when the request runs.
-    var status: String?
+    var peers: PeerSelection
 
     static func parse(_ args: Arguments) throws(UsageError) -> ShowRequest {
-      let request = ShowRequest(
-        dev: args.string("dev"), id: try args.peerID("id"), status: args.string("status"))
-      try StatusNames.check(status: request.status, dev: request.dev)
-      return request
+      ShowRequest(peers: try PeerSelection.parse(args, id: "id"))
     }
 
     func run(_ ctx: Context) throws(CommandError) {
-      let names = try StatusNames.load(status)
-      try PeerListing.show(dev: dev, id: id, configuration: true, status: names, ctx)
+      let names = try StatusNames.load(peers.status)
+      try PeerListing.show(dev: peers.dev, id: peers.id, configuration: true, status: names, ctx)
     }
   }
 }

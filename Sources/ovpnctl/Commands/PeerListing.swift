@@ -95,3 +95,20 @@ enum PeerListing {
     r.flush()
   }
 }
+
+/// Which peers `peer show` and `stats` list: `[dev NAME] [id|peer ID]
+/// [status FILE]`. The status file is only named here; it is read when the
+/// listing runs.
+struct PeerSelection: Equatable, Sendable {
+  var dev: String?
+  var id: UInt32?
+  var status: String?
+
+  /// `id` is the keyword that names the peer (`id` or `peer`).
+  static func parse(_ args: Arguments, id keyword: String) throws(UsageError) -> PeerSelection {
+    let selection = PeerSelection(
+      dev: args.string("dev"), id: try args.peerID(keyword), status: args.string("status"))
+    try StatusNames.check(status: selection.status, dev: selection.dev)
+    return selection
+  }
+}

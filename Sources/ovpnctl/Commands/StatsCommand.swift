@@ -3,20 +3,15 @@ import DCONetlink
 /// `stats [dev NAME] [peer ID] [status FILE]`: per-peer VPN and link counters.
 enum StatsCommand {
   struct Request: CommandRequest, Equatable {
-    var dev: String?
-    var peer: UInt32?
-    /// OpenVPN's status file, read when the request runs.
-    var status: String?
+    var peers: PeerSelection
 
     static func parse(_ args: Arguments) throws(UsageError) -> Request {
-      let request = Request(
-        dev: args.string("dev"), peer: try args.peerID("peer"), status: args.string("status"))
-      try StatusNames.check(status: request.status, dev: request.dev)
-      return request
+      Request(peers: try PeerSelection.parse(args, id: "peer"))
     }
 
     func run(_ ctx: Context) throws(CommandError) {
-      let names = try StatusNames.load(status)
+      let (dev, peer) = (peers.dev, peers.id)
+      let names = try StatusNames.load(peers.status)
       if ctx.options.prometheus {
         var snapshot = try MetricsCollector.collect(dev: dev, peer: peer, withPeers: true, ctx)
         if let names { snapshot.name(from: names) }

@@ -44,13 +44,16 @@ struct ConfigFile: Equatable {
 
   struct KeyEntry: Equatable {
     var line: Int
-    var peer: UInt32
-    var slot: KeySlot
-    var keyID: UInt8
-    var cipher: Cipher
-    /// Paths as the plan uses them (relative ones resolved against the file's folder).
-    var encrypt: String
-    var decrypt: String
+    /// The line as `key add` parses it, its key file paths as the plan uses
+    /// them (relative ones resolved against the file's folder).
+    var key: KeyCommands.AddRequest
+
+    var peer: UInt32 { key.peer }
+    var slot: KeySlot { key.slot }
+    var keyID: UInt8 { key.keyID }
+    var cipher: Cipher { key.cipher }
+    var encrypt: String { key.encrypt }
+    var decrypt: String { key.decrypt }
 
     /// `key add dev NAME` + these.
     var words: [String] {
@@ -169,7 +172,7 @@ struct ConfigFile: Equatable {
           file.peers.append(PeerEntry(line: line, words: rest, request: request))
         case "key":
           _ = try Arguments(rest, syntax: keySpec)
-          let key = try KeyCommands.AddRequest.parse(
+          var key = try KeyCommands.AddRequest.parse(
             try Arguments(["dev", "-"] + rest, spec: Grammar.key.command("add")!))
           let (peer, slot, keyID, cipher) = (key.peer, key.slot, key.keyID, key.cipher)
           if key.encrypt == "-" || key.decrypt == "-" {
@@ -183,9 +186,9 @@ struct ConfigFile: Equatable {
               "key-id \(keyID) is the \(other.slot.name) key's too (line \(other.line)); "
                 + "the two slots of a peer need different key ids")
           }
-          let entry = KeyEntry(
-            line: line, peer: peer, slot: slot, keyID: keyID, cipher: cipher,
-            encrypt: resolve(key.encrypt, against: path), decrypt: resolve(key.decrypt, against: path))
+          key.encrypt = resolve(key.encrypt, against: path)
+          key.decrypt = resolve(key.decrypt, against: path)
+          let entry = KeyEntry(line: line, key: key)
           if checkKeyFiles {
             // Read to check, then drop: the material is zeroed with its buffer.
             _ = try KeyFile.read(entry.encrypt, cipher: cipher, role: "encrypt")
