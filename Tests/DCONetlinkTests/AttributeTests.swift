@@ -39,7 +39,9 @@ extension AttributeList {
     #expect(try withAttribute(nla(1, le16(0xbeef))) { (a) throws(NetlinkError) in try a.u16() } == 0xbeef)
     #expect(try withAttribute(nla(1, le32(0xdead_beef))) { (a) throws(NetlinkError) in try a.u32() } == 0xdead_beef)
     #expect(try withAttribute(nla(1, lei32(-5))) { (a) throws(NetlinkError) in try a.s32() } == -5)
-    #expect(try withAttribute(nla(1, le64(0x0102_0304_0506_0708))) { (a) throws(NetlinkError) in try a.u64() } == 0x0102_0304_0506_0708)
+    #expect(
+      try withAttribute(nla(1, le64(0x0102_0304_0506_0708))) { (a) throws(NetlinkError) in try a.u64() }
+        == 0x0102_0304_0506_0708)
     #expect(try withAttribute(nla(1, [0x04, 0xaa])) { (a) throws(NetlinkError) in try a.be16() } == 1194)
     #expect(try withAttribute(nla(1, [192, 0, 2, 1])) { (a) throws(NetlinkError) in try a.be32() } == 0xc000_0201)
   }
@@ -49,7 +51,9 @@ extension AttributeList {
     #expect(try withAttribute(nla(1, le64(1 << 40))) { (a) throws(NetlinkError) in try a.uint() } == 1 << 40)
     #expect(try withAttribute(nla(1, le64(7))) { (a) throws(NetlinkError) in try a.uint() } == 7)
     for n in [0, 1, 2, 3, 5, 6, 7, 9, 16] {
-      let e = netlinkError { _ = try withAttribute(nla(3, [UInt8](repeating: 1, count: n))) { (a) throws(NetlinkError) in try a.uint() } }
+      let e = netlinkError {
+        _ = try withAttribute(nla(3, [UInt8](repeating: 1, count: n))) { (a) throws(NetlinkError) in try a.uint() }
+      }
       #expect(e == .malformed("attribute 3: \(n)-byte uint"))
     }
   }
@@ -63,17 +67,25 @@ extension AttributeList {
   }
 
   @Test func otherWidthsAreChecked() {
-    #expect(isMalformed(netlinkError { _ = try withAttribute(nla(1, [1, 2])) { (a) throws(NetlinkError) in try a.u8() } }))
-    #expect(isMalformed(netlinkError { _ = try withAttribute(nla(1, [1])) { (a) throws(NetlinkError) in try a.u16() } }))
-    #expect(isMalformed(netlinkError { _ = try withAttribute(nla(1, le32(1))) { (a) throws(NetlinkError) in try a.u64() } }))
-    #expect(isMalformed(netlinkError { _ = try withAttribute(nla(1, [1, 2, 3])) { (a) throws(NetlinkError) in try a.bytes(count: 4) } }))
+    #expect(
+      isMalformed(netlinkError { _ = try withAttribute(nla(1, [1, 2])) { (a) throws(NetlinkError) in try a.u8() } }))
+    #expect(
+      isMalformed(netlinkError { _ = try withAttribute(nla(1, [1])) { (a) throws(NetlinkError) in try a.u16() } }))
+    #expect(
+      isMalformed(netlinkError { _ = try withAttribute(nla(1, le32(1))) { (a) throws(NetlinkError) in try a.u64() } }))
+    #expect(
+      isMalformed(
+        netlinkError { _ = try withAttribute(nla(1, [1, 2, 3])) { (a) throws(NetlinkError) in try a.bytes(count: 4) } })
+    )
   }
 
   @Test func stringsNeedTheirTerminator() throws {
     #expect(try withAttribute(nla(1, cstr("peers"))) { (a) throws(NetlinkError) in try a.string() } == "peers")
     #expect(try withAttribute(nla(1, cstr("ab") + [0x78, 0])) { (a) throws(NetlinkError) in try a.string() } == "ab")
     #expect(try withAttribute(nla(1, [0])) { (a) throws(NetlinkError) in try a.string() } == "")
-    let e = netlinkError { _ = try withAttribute(nla(2, Array("peers".utf8))) { (a) throws(NetlinkError) in try a.string() } }
+    let e = netlinkError {
+      _ = try withAttribute(nla(2, Array("peers".utf8))) { (a) throws(NetlinkError) in try a.string() }
+    }
     #expect(e == .malformed("attribute 2: string without terminator"))
   }
 

@@ -185,8 +185,11 @@ func genlCommand(_ request: [UInt8]) -> (type: UInt16, cmd: UInt8) {
 
   @Test func emptyKeySlotIsNil() throws {
     let g = genlKernel(families: ["ovpn": 0x1b]) { req in
-      [errorMessage(errno: K.ENOENT, seq: sequenceOf(req),
-        tlvs: nla(K.extMsg, cstr("ovpn: cannot extract key from slot 1 for peer 1")))]
+      [
+        errorMessage(
+          errno: K.ENOENT, seq: sequenceOf(req),
+          tlvs: nla(K.extMsg, cstr("ovpn: cannot extract key from slot 1 for peer 1")))
+      ]
     }
     let c = DCOClient(genl: g, rtnl: nil)
     let k = try c.key(Link(name: "tun0", index: 5), codec: try c.codec(for: .ovpn), peerID: 1, slot: .secondary)
@@ -195,7 +198,10 @@ func genlCommand(_ request: [UInt8]) -> (type: UInt16, cmd: UInt8) {
 
   @Test func missingPeerOnKeyReadIsAnError() throws {
     let g = genlKernel(families: ["ovpn": 0x1b]) { req in
-      [errorMessage(errno: K.ENOENT, seq: sequenceOf(req), tlvs: nla(K.extMsg, cstr("ovpn: cannot find peer with id 1")))]
+      [
+        errorMessage(
+          errno: K.ENOENT, seq: sequenceOf(req), tlvs: nla(K.extMsg, cstr("ovpn: cannot find peer with id 1")))
+      ]
     }
     let c = DCOClient(genl: g, rtnl: nil)
     let codec = try c.codec(for: .ovpn)
@@ -205,7 +211,8 @@ func genlCommand(_ request: [UInt8]) -> (type: UInt16, cmd: UInt8) {
 
   @Test func peerLookupDecodesTheReply() throws {
     let g = genlKernel(families: ["ovpn": 0x1b]) { req in
-      genlCommand(req).cmd == 3 ? [Canned.upstreamPeer(id: 9, seq: sequenceOf(req), flags: 0), ackMessage(seq: sequenceOf(req))] : nil
+      genlCommand(req).cmd == 3
+        ? [Canned.upstreamPeer(id: 9, seq: sequenceOf(req), flags: 0), ackMessage(seq: sequenceOf(req))] : nil
     }
     let c = DCOClient(genl: g, rtnl: nil)
     let p = try c.peer(Link(name: "tun0", index: 5), codec: try c.codec(for: .ovpn), id: 9)
@@ -250,8 +257,10 @@ func genlCommand(_ request: [UInt8]) -> (type: UInt16, cmd: UInt8) {
   @Test func nonOvpnLinkIsRefused() {
     let rtnl = MockTransport()
     rtnl.responder = { req, _ in
-      [Canned.link(index: 3, name: "eth0", kind: "veth", data: nil, seq: sequenceOf(req), flags: 0),
-       ackMessage(seq: sequenceOf(req))]
+      [
+        Canned.link(index: 3, name: "eth0", kind: "veth", data: nil, seq: sequenceOf(req), flags: 0),
+        ackMessage(seq: sequenceOf(req)),
+      ]
     }
     let c = DCOClient(genl: genlKernel(families: ["ovpn": 0x1b]), rtnl: rtnl)
     #expect(netlinkError { _ = try c.ovpnLink(named: "eth0") } == .notOvpn(name: "eth0", kind: "veth"))
@@ -275,7 +284,9 @@ func genlCommand(_ request: [UInt8]) -> (type: UInt16, cmd: UInt8) {
       guard req[16] == K.ctrlGetPolicy else { return nil }
       let seq = sequenceOf(req)
       return [
-        nlmsg(type: K.genlCtrl, flags: K.multi, seq: seq, genlhdr(K.ctrlGetPolicy), nest(8, nest(1, nest(24, nla(1, le32(3)))))),
+        nlmsg(
+          type: K.genlCtrl, flags: K.multi, seq: seq, genlhdr(K.ctrlGetPolicy),
+          nest(8, nest(1, nest(24, nla(1, le32(3)))))),
         doneMessage(seq: seq),
       ]
     }

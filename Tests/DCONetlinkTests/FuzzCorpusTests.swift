@@ -11,7 +11,8 @@ import Testing
 
 enum FuzzSeeds {
   /// IPv6 sockaddr_in6 for a legacy peer: family, port, flowinfo, address, scope.
-  static let sockaddr6 = le16(10) + be16(1194) + le32(0) + [0x20, 0x01, 0x0d, 0xb8] + [UInt8](repeating: 0, count: 11) + [1] + le32(0)
+  static let sockaddr6 =
+    le16(10) + be16(1194) + le32(0) + [0x20, 0x01, 0x0d, 0xb8] + [UInt8](repeating: 0, count: 11) + [1] + le32(0)
 
   /// Replies to requests with sequence 1 from port K.port (what the target expects).
   static let ovpnReply: [[UInt8]] = [
@@ -27,7 +28,8 @@ enum FuzzSeeds {
     doneMessage(seq: 1, errno: 22, tlvs: nla(1, cstr("no"))),
     errorMessage(errno: 2, seq: 1, tlvs: nla(K.extMsg, cstr("no key in slot"))),
     GenlControllerTests.familyReply(seq: 1, groups: [("peers", 3), ("x", 4)]) + ackMessage(seq: 1),
-    nlmsg(type: K.genlCtrl, flags: K.multi, seq: 1, genlhdr(K.ctrlGetPolicy), nest(8, nest(1, nest(24, nla(1, le32(3))))))
+    nlmsg(
+      type: K.genlCtrl, flags: K.multi, seq: 1, genlhdr(K.ctrlGetPolicy), nest(8, nest(1, nest(24, nla(1, le32(3))))))
       + doneMessage(seq: 1),
   ]
 

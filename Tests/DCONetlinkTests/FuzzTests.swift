@@ -61,7 +61,8 @@ func feedEverywhere(_ input: [UInt8]) -> Int {
     Canned.upstreamKeySwap(keyID: le32(1)),
     GenlControllerTests.familyReply(seq: 1, groups: [("peers", 3), ("x", 4)]) + ackMessage(seq: 1),
     Canned.link(seq: 1, stats: [UInt64](repeating: 5, count: 24)) + doneMessage(seq: 1),
-    nlmsg(type: K.genlCtrl, flags: K.multi, seq: 1, genlhdr(K.ctrlGetPolicy), nest(8, nest(1, nest(24, nla(1, le32(3)))))),
+    nlmsg(
+      type: K.genlCtrl, flags: K.multi, seq: 1, genlhdr(K.ctrlGetPolicy), nest(8, nest(1, nest(24, nla(1, le32(3)))))),
     Canned.extackError(seq: 1, capped: true),
     Canned.extackError(seq: 1, capped: false),
     doneMessage(seq: 1, errno: 22, tlvs: nla(1, cstr("no"))),
@@ -106,7 +107,9 @@ func feedEverywhere(_ input: [UInt8]) -> Int {
         var r = (0..<n).map { _ in rng.byte() }
         if rng.below(2) == 0, r.count >= 16 {
           r.replaceSubrange(0..<4, with: le32(UInt32(r.count)))
-          r.replaceSubrange(4..<6, with: le16([K.legacyFamily, K.upstreamFamily, K.genlCtrl, K.rtmNewLink, K.error, K.done][rng.below(6)]))
+          r.replaceSubrange(
+            4..<6,
+            with: le16([K.legacyFamily, K.upstreamFamily, K.genlCtrl, K.rtmNewLink, K.error, K.done][rng.below(6)]))
         }
         d = r
       }

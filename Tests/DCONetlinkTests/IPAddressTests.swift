@@ -34,7 +34,10 @@ import Testing
     #expect(IPAddress("2001:db8::1")?.unmapped == IPAddress("2001:db8::1"))
   }
 
-  @Test(arguments: ["", "1.2.3", "256.0.0.1", "1.2.3.4.5", " 10.0.0.1", "10.0.0.1 ", "gggg::1", "1::2::3", "[::1]", "10.0.0.1/24", "fe80::1%2"])
+  @Test(arguments: [
+    "", "1.2.3", "256.0.0.1", "1.2.3.4.5", " 10.0.0.1", "10.0.0.1 ", "gggg::1", "1::2::3", "[::1]", "10.0.0.1/24",
+    "fe80::1%2",
+  ])
   func badAddressesAreRefused(text: String) {
     #expect(IPAddress(text) == nil)
   }

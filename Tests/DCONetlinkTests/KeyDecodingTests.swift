@@ -21,7 +21,8 @@ import Testing
   }
 
   @Test func missingFieldIsMalformed() {
-    let msg = nlmsg(type: K.upstreamFamily, seq: 0, genlhdr(7), nest(3, nla(1, le32(1)), nla(2, le32(0)), nla(3, le32(1))))
+    let msg = nlmsg(
+      type: K.upstreamFamily, seq: 0, genlhdr(7), nest(3, nla(1, le32(1)), nla(2, le32(0)), nla(3, le32(1))))
     #expect(netlinkError { _ = try decodeOne(msg, upstream.decodeKey) } == .malformed("incomplete key description"))
   }
 

@@ -7,7 +7,8 @@ import Testing
 
 @Suite struct LinkDecodingTests {
   @Test func ovpnLinkDecodes() throws {
-    let l = try #require(try decodeOne(Canned.link(index: 5, name: "tun0", kind: "ovpn", data: nla(1, [1])), LinkMessages.decodeLink))
+    let l = try #require(
+      try decodeOne(Canned.link(index: 5, name: "tun0", kind: "ovpn", data: nla(1, [1])), LinkMessages.decodeLink))
     #expect(l.name == "tun0")
     #expect(l.index == 5)
     #expect(l.kind == "ovpn")

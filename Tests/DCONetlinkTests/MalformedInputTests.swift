@@ -31,7 +31,8 @@ import Testing
   @Test func truncatedSecondMessage() {
     let d = Canned.upstreamPeer(id: 1, seq: 1) + Array(doneMessage(seq: 1).prefix(12))
     let offset = Canned.upstreamPeer(id: 1, seq: 1).count
-    #expect(netlinkError { _ = try readReply(seq: 1, d) } == .malformed("truncated netlink message at offset \(offset)"))
+    #expect(
+      netlinkError { _ = try readReply(seq: 1, d) } == .malformed("truncated netlink message at offset \(offset)"))
   }
 
   @Test(arguments: [0, 1, 2, 3] as [UInt16])
@@ -57,7 +58,8 @@ import Testing
     let peer = le16(12) + le16(0x8002) + rawNLA(len: 16, type: 1, le32(1)) + le32(0)
     let msg = nlmsg(type: K.upstreamFamily, seq: 0, genlhdr(3), peer)
     #expect(isMalformed(netlinkError { _ = try decodeAll(msg, upstream.decodePeer) }))
-    let legacyMsg = nlmsg(type: K.legacyFamily, seq: 0, genlhdr(7), le16(12) + le16(0x8008) + rawNLA(len: 16, type: 1, le32(1)) + le32(0))
+    let legacyMsg = nlmsg(
+      type: K.legacyFamily, seq: 0, genlhdr(7), le16(12) + le16(0x8008) + rawNLA(len: 16, type: 1, le32(1)) + le32(0))
     #expect(isMalformed(netlinkError { _ = try decodeAll(legacyMsg, legacy.decodePeer) }))
   }
 
@@ -66,13 +68,19 @@ import Testing
     let id = [UInt8](repeating: 1, count: n)
     let up = nlmsg(type: K.upstreamFamily, seq: 0, genlhdr(3), nest(2, nla(1, id)))
     let old = nlmsg(type: K.legacyFamily, seq: 0, genlhdr(7), nest(8, nla(1, id)))
-    #expect(netlinkError { _ = try decodeAll(up, upstream.decodePeer) } == .malformed("attribute 1: \(n) bytes where 4 expected"))
-    #expect(netlinkError { _ = try decodeAll(old, legacy.decodePeer) } == .malformed("attribute 1: \(n) bytes where 4 expected"))
+    #expect(
+      netlinkError { _ = try decodeAll(up, upstream.decodePeer) }
+        == .malformed("attribute 1: \(n) bytes where 4 expected"))
+    #expect(
+      netlinkError { _ = try decodeAll(old, legacy.decodePeer) }
+        == .malformed("attribute 1: \(n) bytes where 4 expected"))
   }
 
   @Test func familyNameWithoutNUL() {
     let msg = nlmsg(type: K.genlCtrl, seq: 0, genlhdr(K.ctrlNewFamily), nla(1, le16(1)), nla(2, Array("ovpn".utf8)))
-    #expect(netlinkError { _ = try decodeAll(msg, GenlController.decodeFamily) } == .malformed("attribute 2: string without terminator"))
+    #expect(
+      netlinkError { _ = try decodeAll(msg, GenlController.decodeFamily) }
+        == .malformed("attribute 2: string without terminator"))
   }
 
   @Test func interfaceNameWithoutNUL() {
@@ -103,7 +111,9 @@ import Testing
   }
 
   @Test func largestErrnoIsAKernelError() {
-    #expect(netlinkError { _ = try readReply(seq: 1, errorMessage(errno: 4095, seq: 1)) } == .kernel(errno: 4095, extack: ExtAck()))
+    #expect(
+      netlinkError { _ = try readReply(seq: 1, errorMessage(errno: 4095, seq: 1)) }
+        == .kernel(errno: 4095, extack: ExtAck()))
   }
 
   @Test func shortDoneMessageJustEnds() throws {
@@ -131,15 +141,20 @@ import Testing
 
   @Test func legacyVPNAddressesOfWrongSize() {
     for (type, n) in [(UInt16(3), 16), (3, 3), (4, 4), (4, 15)] {
-      let msg = nlmsg(type: K.legacyFamily, seq: 0, genlhdr(7), nest(8, nla(1, le32(1)), nla(type, [UInt8](repeating: 1, count: n))))
-      #expect(isMalformed(netlinkError { _ = try decodeAll(msg, legacy.decodePeer) }), "attribute \(type) of \(n) bytes")
+      let msg = nlmsg(
+        type: K.legacyFamily, seq: 0, genlhdr(7), nest(8, nla(1, le32(1)), nla(type, [UInt8](repeating: 1, count: n))))
+      #expect(
+        isMalformed(netlinkError { _ = try decodeAll(msg, legacy.decodePeer) }), "attribute \(type) of \(n) bytes")
     }
   }
 
   @Test func upstreamAddressesOfWrongSize() {
     for (type, n) in [(UInt16(2), 16), (3, 4), (8, 5), (9, 4), (10, 16), (11, 4), (5, 4), (12, 1)] {
-      let msg = nlmsg(type: K.upstreamFamily, seq: 0, genlhdr(3), nest(2, nla(1, le32(1)), nla(type, [UInt8](repeating: 1, count: n))))
-      #expect(isMalformed(netlinkError { _ = try decodeAll(msg, upstream.decodePeer) }), "attribute \(type) of \(n) bytes")
+      let msg = nlmsg(
+        type: K.upstreamFamily, seq: 0, genlhdr(3), nest(2, nla(1, le32(1)), nla(type, [UInt8](repeating: 1, count: n)))
+      )
+      #expect(
+        isMalformed(netlinkError { _ = try decodeAll(msg, upstream.decodePeer) }), "attribute \(type) of \(n) bytes")
     }
   }
 

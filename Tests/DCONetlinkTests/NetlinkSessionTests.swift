@@ -113,7 +113,9 @@ import Testing
   @Test func replyToAnotherRequestIsAnError() {
     let t = MockTransport(queued: [ackMessage(seq: 99)])
     let s = NetlinkSession(transport: t, firstSequence: 30)
-    #expect(netlinkError { try s.perform(LinkMessages.deleteLink(index: 1)) } == .malformed("reply carries sequence 99, expected 30"))
+    #expect(
+      netlinkError { try s.perform(LinkMessages.deleteLink(index: 1)) }
+        == .malformed("reply carries sequence 99, expected 30"))
   }
 
   @Test func emptyDatagramIsAnError() {

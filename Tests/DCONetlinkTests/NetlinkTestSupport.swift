@@ -42,7 +42,8 @@ func expectBytes(
   _ got: [UInt8], _ want: [UInt8], sourceLocation: SourceLocation = #_sourceLocation
 ) {
   guard got != want else { return }
-  let first = zip(got, want).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+  let first =
+    zip(got, want).enumerated().first { $0.element.0 != $0.element.1 }?.offset
     ?? min(got.count, want.count)
   Issue.record(
     """
@@ -120,7 +121,6 @@ let upstreamFamily = GenlFamily(
   name: "ovpn", id: K.upstreamFamily, version: 1, multicastGroups: ["peers": 8])
 let legacy = LegacyCodec(family: legacyFamily)
 let upstream = UpstreamCodec(family: upstreamFamily)
-
 
 // MARK: - Canned kernel messages (also the seeds of the fuzz tests)
 

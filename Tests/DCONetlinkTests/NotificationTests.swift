@@ -18,9 +18,10 @@ func events(_ datagram: [UInt8], _ codec: any OvpnCodec) throws -> [OvpnEvent] {
 
 @Suite struct NotificationTests {
   @Test func legacyDelPeerWithU8Reason() throws {
-    #expect(try events(Canned.legacyDelPeer(ifindex: 5, id: 9, reason: 2), legacy) == [
-      .peerDeleted(ifindex: 5, peerID: 9, reason: .expired)
-    ])
+    #expect(
+      try events(Canned.legacyDelPeer(ifindex: 5, id: 9, reason: 2), legacy) == [
+        .peerDeleted(ifindex: 5, peerID: 9, reason: .expired)
+      ])
   }
 
   @Test(arguments: [
@@ -28,7 +29,9 @@ func events(_ datagram: [UInt8], _ codec: any OvpnCodec) throws -> [OvpnEvent] {
     (4, .transportDisconnect),
   ])
   func legacyReasons(raw: UInt8, reason: DeleteReason) throws {
-    #expect(try events(Canned.legacyDelPeer(reason: raw), legacy).first == .peerDeleted(ifindex: 5, peerID: 9, reason: reason))
+    #expect(
+      try events(Canned.legacyDelPeer(reason: raw), legacy).first == .peerDeleted(ifindex: 5, peerID: 9, reason: reason)
+    )
   }
 
   @Test func legacyUnknownReasonIsNil() throws {
@@ -48,9 +51,10 @@ func events(_ datagram: [UInt8], _ codec: any OvpnCodec) throws -> [OvpnEvent] {
   }
 
   @Test func upstreamPeerDelWithU32Reason() throws {
-    #expect(try events(Canned.upstreamPeerDel(ifindex: 7, id: 3, reason: 4), upstream) == [
-      .peerDeleted(ifindex: 7, peerID: 3, reason: .transportDisconnect)
-    ])
+    #expect(
+      try events(Canned.upstreamPeerDel(ifindex: 7, id: 3, reason: 4), upstream) == [
+        .peerDeleted(ifindex: 7, peerID: 3, reason: .transportDisconnect)
+      ])
   }
 
   @Test func upstreamReasonAsU8IsMalformed() {
@@ -73,9 +77,10 @@ func events(_ datagram: [UInt8], _ codec: any OvpnCodec) throws -> [OvpnEvent] {
   }
 
   @Test func peerFloatCarriesTheNewRemote() throws {
-    #expect(try events(Canned.upstreamFloat(ifindex: 5, id: 9), upstream) == [
-      .peerFloat(ifindex: 5, peerID: 9, remote: Endpoint(address: ip("2001:db8::9"), port: 40000, scopeID: 3))
-    ])
+    #expect(
+      try events(Canned.upstreamFloat(ifindex: 5, id: 9), upstream) == [
+        .peerFloat(ifindex: 5, peerID: 9, remote: Endpoint(address: ip("2001:db8::9"), port: 40000, scopeID: 3))
+      ])
   }
 
   @Test func upstreamNotificationWithoutIfindexIsMalformed() {
@@ -91,7 +96,8 @@ func events(_ datagram: [UInt8], _ codec: any OvpnCodec) throws -> [OvpnEvent] {
   @Test func repliesAndControlMessagesAreNotNotifications() throws {
     // A reply (sequence and port set), an ACK (type below NLMSG_MIN_TYPE), a
     // message with port id set, then a real notification.
-    let reply = nlmsg(type: K.upstreamFamily, seq: 4, pid: K.port, genlhdr(5), nla(1, le32(5)), nest(2, nla(1, le32(1))))
+    let reply = nlmsg(
+      type: K.upstreamFamily, seq: 4, pid: K.port, genlhdr(5), nla(1, le32(5)), nest(2, nla(1, le32(1))))
     let portOnly = nlmsg(type: K.upstreamFamily, seq: 0, pid: 7, genlhdr(5), nla(1, le32(5)), nest(2, nla(1, le32(2))))
     let control = nlmsg(type: K.error, seq: 0, pid: 0, lei32(0), nlhdr(len: 16, type: 0, flags: 0, seq: 0, pid: 0))
     let d = reply + portOnly + control + Canned.upstreamPeerDel(id: 3)

@@ -55,7 +55,8 @@ import Testing
   }
 
   @Test func legacyU32ByteCountersAreAccepted() throws {
-    let msg = nlmsg(type: K.legacyFamily, seq: 0, genlhdr(7), nest(8, nla(1, le32(1)), nla(9, le32(5)), nla(11, le64(6))))
+    let msg = nlmsg(
+      type: K.legacyFamily, seq: 0, genlhdr(7), nest(8, nla(1, le32(1)), nla(9, le32(5)), nla(11, le64(6))))
     let p = try #require(try decodeOne(msg, legacy.decodePeer))
     #expect(p.stats.vpnRxBytes == 5 && p.stats.vpnRxPackets == 6)
   }

@@ -27,7 +27,10 @@ private func request(_ id: UInt32) throws -> NetlinkMessage {
     #expect(t.sent.count == 3 && s.pendingCount == 3)
     #expect(try s.nextAck() == nil)
     let second = try s.nextAck()
-    guard case .kernel(let e, let ack)? = second else { Issue.record("no kernel error: \(String(describing: second))"); return }
+    guard case .kernel(let e, let ack)? = second else {
+      Issue.record("no kernel error: \(String(describing: second))")
+      return
+    }
     #expect(e == K.ENOENT && ack.message == "no such peer")
     #expect(try s.nextAck() == nil)
     #expect(s.pendingCount == 0)

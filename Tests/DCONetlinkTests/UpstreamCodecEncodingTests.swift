@@ -244,8 +244,10 @@ import Testing
       let key = KeyConfig(
         peerID: 1, slot: .secondary, keyID: 1, cipher: cipher, encrypt: material, decrypt: material)
       let b = try upstream.newKey(ifindex: 5, key).bytes
-      #expect(Array(b[32..<64]) == hex(
-        "08 00 01 00 01 00 00 00 08 00 02 00 01 00 00 00 08 00 03 00 01 00 00 00 08 00 04 00 01 00 00 00"))
+      #expect(
+        Array(b[32..<64])
+          == hex(
+            "08 00 01 00 01 00 00 00 08 00 02 00 01 00 00 00 08 00 03 00 01 00 00 00 08 00 04 00 01 00 00 00"))
       #expect(Array(b[68..<72]) == le16(UInt16(4 + keyLength)) + [1, 0], "CIPHER_KEY of \(keyLength) bytes")
     }
   }

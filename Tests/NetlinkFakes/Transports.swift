@@ -42,7 +42,6 @@ public func ackingTransport() -> MockTransport {
   return t
 }
 
-
 /// Answers like a kernel with some ovpn families and interfaces: GETFAMILY
 /// and RTM_GETLINK by name get real replies, everything else an ACK (or
 /// `errno`). It records every request; it proves encoding, not behaviour.
@@ -55,7 +54,10 @@ public final class FakeKernel: NetlinkTransport {
   public private(set) var sent: [[UInt8]] = []
   private var queue: [[UInt8]] = []
 
-  public init(families: [String: UInt16] = ["ovpn": 0x1b, "ovpn-dco-v2": 0x1a], links: [String: (index: UInt32, kind: String)] = [:]) {
+  public init(
+    families: [String: UInt16] = ["ovpn": 0x1b, "ovpn-dco-v2": 0x1a],
+    links: [String: (index: UInt32, kind: String)] = [:]
+  ) {
     self.families = families
     self.links = links
   }
@@ -78,14 +80,23 @@ public final class FakeKernel: NetlinkTransport {
     }
     if type == 0x10, r[16] == 3 {
       let name = String(decoding: r[24...].prefix { $0 != 0 }, as: UTF8.self)
-      guard let id = families[name] else { queue.append(error(2)); return }
-      queue.append(nlmsg(type: 0x10, flags: 0, seq: seq, pid: portID, [1, 2, 0, 0] + nla(1, le16(id)) + nla(2, Array(name.utf8) + [0])))
+      guard let id = families[name] else {
+        queue.append(error(2))
+        return
+      }
+      queue.append(
+        nlmsg(
+          type: 0x10, flags: 0, seq: seq, pid: portID, [1, 2, 0, 0] + nla(1, le16(id)) + nla(2, Array(name.utf8) + [0]))
+      )
       queue.append(error(0))
       return
     }
     if type == 18 {  // RTM_GETLINK by name
       let name = String(decoding: r[36...].prefix { $0 != 0 }, as: UTF8.self)
-      guard let l = links[name] else { queue.append(error(19)); return }
+      guard let l = links[name] else {
+        queue.append(error(19))
+        return
+      }
       let ifinfo: [UInt8] = [0, 0, 0xfe, 0xff] + le32(l.index) + le32(0x91) + le32(0)
       let info = nla(1, Array(l.kind.utf8) + [0])
       let linkinfo = le16(UInt16(4 + info.count)) + le16(18 | 0x8000) + info
@@ -103,7 +114,6 @@ public final class FakeKernel: NetlinkTransport {
     return d.count
   }
 }
-
 
 /// A kernel for the window's own socket: ACKs every request unless `errno`
 /// says otherwise, and logs "s<seq>" per request and "r<seq>" per reply read.
@@ -139,7 +149,6 @@ public final class PipelineKernel: NetlinkTransport {
   }
 }
 
-
 /// Hands out every queued datagram it can in one receive(many:), as
 /// recvmmsg does.
 public final class ManyAtOnceTransport: NetlinkTransport {
@@ -164,7 +173,9 @@ public final class ManyAtOnceTransport: NetlinkTransport {
     throw .system(operation: "recvfrom (single receive used)", errno: 11)
   }
 
-  public func receive(many max: Int, into buffer: UnsafeMutableRawBufferPointer, slot: Int) throws(NetlinkError) -> [Int] {
+  public func receive(many max: Int, into buffer: UnsafeMutableRawBufferPointer, slot: Int) throws(NetlinkError)
+    -> [Int]
+  {
     receives += 1
     guard !queued.isEmpty else { throw .system(operation: "recvmmsg (nothing queued)", errno: 11) }
     var lengths: [Int] = []
@@ -177,4 +188,3 @@ public final class ManyAtOnceTransport: NetlinkTransport {
     return lengths
   }
 }
-

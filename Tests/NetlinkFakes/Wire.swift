@@ -123,7 +123,9 @@ public func errorMessage(
 }
 
 /// NLMSG_DONE; a non-zero `errno` is carried as -errno, with optional extack TLVs.
-public func doneMessage(seq: UInt32, pid: UInt32 = K.port, errno: Int32 = 0, flags: UInt16 = K.multi, tlvs: [UInt8]? = nil)
+public func doneMessage(
+  seq: UInt32, pid: UInt32 = K.port, errno: Int32 = 0, flags: UInt16 = K.multi, tlvs: [UInt8]? = nil
+)
   -> [UInt8]
 {
   var f = flags

@@ -29,22 +29,32 @@ import Testing
   }
 
   @Test func secondPositionalIsAnUnknownKeyword() {
-    #expect(usageError { _ = try Router.parse(argv("link del tun0 tun1")) } == "unknown keyword \"tun1\", try \"ovpnctl link help\"")
+    #expect(
+      usageError { _ = try Router.parse(argv("link del tun0 tun1")) }
+        == "unknown keyword \"tun1\", try \"ovpnctl link help\"")
   }
 
   @Test func unknownKeyword() {
-    #expect(usageError { _ = try Router.parse(argv("peer add dev tun0 frob 1")) } == "unknown keyword \"frob\", try \"ovpnctl peer help\"")
-    #expect(usageError { _ = try Router.parse(argv("key swap dev tun0 id 1")) } == "unknown keyword \"id\", try \"ovpnctl key help\"")
+    #expect(
+      usageError { _ = try Router.parse(argv("peer add dev tun0 frob 1")) }
+        == "unknown keyword \"frob\", try \"ovpnctl peer help\"")
+    #expect(
+      usageError { _ = try Router.parse(argv("key swap dev tun0 id 1")) }
+        == "unknown keyword \"id\", try \"ovpnctl key help\"")
   }
 
   @Test func missingValue() {
     #expect(usageError { _ = try Router.parse(argv("peer add dev")) } == "argument \"dev\" needs NAME")
-    #expect(usageError { _ = try Router.parse(argv("peer add dev t id 1 keepalive 10")) } == "argument \"keepalive\" needs INTERVAL TIMEOUT")
+    #expect(
+      usageError { _ = try Router.parse(argv("peer add dev t id 1 keepalive 10")) }
+        == "argument \"keepalive\" needs INTERVAL TIMEOUT")
     #expect(usageError { _ = try Router.parse(argv("key add dev t encrypt")) } == "argument \"encrypt\" needs FILE")
   }
 
   @Test func duplicateKeyword() {
-    #expect(usageError { _ = try Router.parse(argv("peer add dev a id 1 dev b")) } == "duplicate \"dev\": \"b\" is the second value")
+    #expect(
+      usageError { _ = try Router.parse(argv("peer add dev a id 1 dev b")) }
+        == "duplicate \"dev\": \"b\" is the second value")
     #expect(
       usageError { _ = try Router.parse(argv("peer set dev a id 1 keepalive 1 2 keepalive 5 6")) }
         == "duplicate \"keepalive\": \"5 6\" is the second value")
@@ -73,7 +83,9 @@ import Testing
   }
 
   @Test func choices() throws {
-    #expect(usageError { _ = try arguments("link add t mode bridge").choice("mode") } == "argument of \"mode\" must be one of \"p2p\", \"mp\", not \"bridge\"")
+    #expect(
+      usageError { _ = try arguments("link add t mode bridge").choice("mode") }
+        == "argument of \"mode\" must be one of \"p2p\", \"mp\", not \"bridge\"")
     #expect(
       usageError { _ = try arguments("link add t type wireguard").choice("type") }
         == "argument of \"type\" must be one of \"ovpn\", \"ovpn-dco\", not \"wireguard\"")
@@ -84,13 +96,19 @@ import Testing
     #expect(try arguments("peer add remote 192.0.2.1:1194").endpoint("remote") == ep("192.0.2.1:1194"))
     #expect(try arguments("peer add remote [2001:db8::1]:1194").endpoint("remote") == ep("[2001:db8::1]:1194"))
     let hint = "expected ADDR:PORT, e.g. 192.0.2.1:1194 or [2001:db8::1]:1194"
-    for bad in ["192.0.2.1", "192.0.2.1:0", "192.0.2.1:70000", "300.0.0.1:1194", "2001:db8::1:1194", "vpn.example:1194"] {
-      #expect(usageError { _ = try arguments("peer add remote \(bad)").endpoint("remote") } == "argument \"\(bad)\" is wrong: \(hint)")
+    for bad in [
+      "192.0.2.1", "192.0.2.1:0", "192.0.2.1:70000", "300.0.0.1:1194", "2001:db8::1:1194", "vpn.example:1194",
+    ] {
+      #expect(
+        usageError { _ = try arguments("peer add remote \(bad)").endpoint("remote") }
+          == "argument \"\(bad)\" is wrong: \(hint)")
     }
   }
 
   @Test func localEndpoints() throws {
-    func local(_ text: String) throws -> (IPAddress?, UInt16)? { try arguments("peer add local \(text)").localEndpoint("local") }
+    func local(_ text: String) throws -> (IPAddress?, UInt16)? {
+      try arguments("peer add local \(text)").localEndpoint("local")
+    }
     #expect(try local(":5000").map { [$0.0?.description ?? "*", "\($0.1)"] } == ["*", "5000"])
     #expect(try local("[::]:5000").map { [$0.0?.description ?? "*", "\($0.1)"] } == ["::", "5000"])
     #expect(try local("192.0.2.10").map { [$0.0?.description ?? "*", "\($0.1)"] } == ["192.0.2.10", "1194"])
@@ -126,7 +144,10 @@ extension Arguments {
     var words: [String] = []
     if let p = positional { words.append(p) }
     for k in spec.keywords {
-      for vals in all(k.name) { words.append(k.name); words += k.name == key ? [value] : vals }
+      for vals in all(k.name) {
+        words.append(k.name)
+        words += k.name == key ? [value] : vals
+      }
     }
     return try Arguments(words, syntax: spec)
   }

@@ -19,7 +19,10 @@ import Testing
       try Router.run(argv(line), ctx)
       Issue.record("key add succeeded")
     } catch {
-      guard case .usage(let u) = error else { Issue.record("not a usage error: \(error)"); return }
+      guard case .usage(let u) = error else {
+        Issue.record("not a usage error: \(error)")
+        return
+      }
       #expect(u.message == "standard input is the batch file; a key file cannot be \"-\" as well")
     }
     #expect(rtnl.sent.isEmpty && genl.commands.isEmpty)

@@ -16,7 +16,10 @@ import Testing
     ("   # indented comment", []),
     ("link show # trailing comment", ["link", "show"]),
     ("link show tun0# glued comment", ["link", "show", "tun0"]),
-    ("key add encrypt \"my key file\" decrypt 'other file'", ["key", "add", "encrypt", "my key file", "decrypt", "other file"]),
+    (
+      "key add encrypt \"my key file\" decrypt 'other file'",
+      ["key", "add", "encrypt", "my key file", "decrypt", "other file"]
+    ),
     ("a \"#not a comment\" b", ["a", "#not a comment", "b"]),
     ("a \"it's\" 'say \"hi\"'", ["a", "it's", "say \"hi\""]),
     ("a \"\" b", ["a", "", "b"]),

@@ -9,7 +9,6 @@ import Testing
 
 @testable import ovpnctl
 
-
 private enum Cmd {
   static let peerNew: UInt8 = 1, peerSet: UInt8 = 2, peerDel: UInt8 = 4, keySwap: UInt8 = 8
 }
@@ -157,7 +156,8 @@ private func failedLines(_ reports: [BatchWindow.Report]) -> [Int] {
   }
 
   @Test func anotherCommandDrainsTheWindowAndTheFailedLineIsTheOneNamed() throws {
-    let (k, status) = runBatch("key swap dev tun0 peer 1\nkey swap dev tun0 peer 2\nkey swap dev tun0 peer 3\n", force: true, failing: 2)
+    let (k, status) = runBatch(
+      "key swap dev tun0 peer 1\nkey swap dev tun0 peer 2\nkey swap dev tun0 peer 3\n", force: true, failing: 2)
     #expect(status == 2)
     #expect(k.log == ["s1", "s2", "s3", "r1", "r2", "r3"])
   }

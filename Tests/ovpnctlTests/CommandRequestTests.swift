@@ -2,10 +2,10 @@
 // that answers lookups and ACKs the rest. This checks what ovpnctl asks for,
 // not what a kernel would do with it (the kernel tests do that).
 
-@testable import DCONetlink
 import NetlinkFakes
 import Testing
 
+@testable import DCONetlink
 @testable import ovpnctl
 
 /// Runs one command line (after global options) against the fakes.
@@ -14,7 +14,9 @@ func run(_ line: String, genl: FakeKernel, rtnl: FakeKernel) throws {
 }
 
 /// The CommandError a command line fails with.
-func commandError(_ line: String, genl: FakeKernel, rtnl: FakeKernel, sourceLocation: SourceLocation = #_sourceLocation) -> CommandError? {
+func commandError(_ line: String, genl: FakeKernel, rtnl: FakeKernel, sourceLocation: SourceLocation = #_sourceLocation)
+  -> CommandError?
+{
   do {
     try run(line, genl: genl, rtnl: rtnl)
     Issue.record("\"\(line)\" succeeded", sourceLocation: sourceLocation)
@@ -68,9 +70,12 @@ func expectRequest(_ sent: [UInt8]?, _ want: NetlinkMessage, sourceLocation: Sou
   @Test func interfaceNameRules() throws {
     try LinkCommands.validateName("0123456789abcde")  // 15 bytes
     try LinkCommands.validateName("tun-0.x_y")
-    #expect(usageError { try LinkCommands.validateName("") } == "argument \"\" is wrong: an interface name has 1 to 15 bytes")
-    #expect(usageError { try LinkCommands.validateName("a b") } == "argument \"a b\" is wrong: not a valid interface name")
-    #expect(usageError { try LinkCommands.validateName("a\tb") } == "argument \"a\tb\" is wrong: not a valid interface name")
+    #expect(
+      usageError { try LinkCommands.validateName("") } == "argument \"\" is wrong: an interface name has 1 to 15 bytes")
+    #expect(
+      usageError { try LinkCommands.validateName("a b") } == "argument \"a b\" is wrong: not a valid interface name")
+    #expect(
+      usageError { try LinkCommands.validateName("a\tb") } == "argument \"a\tb\" is wrong: not a valid interface name")
   }
 
   @Test func linkDelSendsDelLinkByIndex() throws {
@@ -79,7 +84,9 @@ func expectRequest(_ sent: [UInt8]?, _ want: NetlinkMessage, sourceLocation: Sou
   }
 
   @Test func linkDelRefusesOtherKinds() {
-    guard case .netlink(.notOvpn(name: "eth0", kind: "veth"), _)? = commandError("link del eth0", genl: genl, rtnl: rtnl) else {
+    guard
+      case .netlink(.notOvpn(name: "eth0", kind: "veth"), _)? = commandError("link del eth0", genl: genl, rtnl: rtnl)
+    else {
       Issue.record("expected notOvpn")
       return
     }
@@ -154,7 +161,9 @@ func expectRequest(_ sent: [UInt8]?, _ want: NetlinkMessage, sourceLocation: Sou
     #expect(
       usageError { try run("peer set dev tun0 id 5", genl: genl, rtnl: rtnl) }
         == "nothing to change: give remote, local, vpn-ip, keepalive or tx-id")
-    #expect(usageError { try run("peer set dev tun0 id 5 local 1.2.3", genl: genl, rtnl: rtnl) } == "argument \"1.2.3\" is wrong: not an IPv4 or IPv6 address")
+    #expect(
+      usageError { try run("peer set dev tun0 id 5 local 1.2.3", genl: genl, rtnl: rtnl) }
+        == "argument \"1.2.3\" is wrong: not an IPv4 or IPv6 address")
   }
 
   @Test func peerDel() throws {
@@ -177,16 +186,24 @@ func expectRequest(_ sent: [UInt8]?, _ want: NetlinkMessage, sourceLocation: Sou
     #expect(e?.exitStatus == 2)
   }
 
-  @Test(arguments: [(Cipher.aes256GCM, "aes-256-gcm"), (.chacha20Poly1305, "chacha20-poly1305"), (.aes128GCM, "aes-128-gcm")])
+  @Test(arguments: [
+    (Cipher.aes256GCM, "aes-256-gcm"), (.chacha20Poly1305, "chacha20-poly1305"), (.aes128GCM, "aes-128-gcm"),
+  ])
   func keyAddReadsBothFilesIntoNewKey(cipher: Cipher, name: String) throws {
     let dir = TempDir()
     let enc = material(cipher.materialLength, 0x10)
     let dec = material(cipher.materialLength, 0x80)
     let e = dir.file("enc.key", b64encode(enc) + "\n")
     let d = dir.file("dec.key", b64encode(dec) + "\n")
-    for (dev, index, codec) in [("tun0", UInt32(5), UpstreamCodec(family: upstreamFamily) as any OvpnCodec), ("dco0", 6, LegacyCodec(family: legacyFamily))] {
-      try run("key add dev \(dev) peer 1 slot secondary key-id 3 cipher \(name) encrypt \(e) decrypt \(d)", genl: genl, rtnl: rtnl)
-      let key = KeyConfig(peerID: 1, slot: .secondary, keyID: 3, cipher: cipher, encrypt: SecretBytes(enc), decrypt: SecretBytes(dec))
+    for (dev, index, codec) in [
+      ("tun0", UInt32(5), UpstreamCodec(family: upstreamFamily) as any OvpnCodec),
+      ("dco0", 6, LegacyCodec(family: legacyFamily)),
+    ] {
+      try run(
+        "key add dev \(dev) peer 1 slot secondary key-id 3 cipher \(name) encrypt \(e) decrypt \(d)", genl: genl,
+        rtnl: rtnl)
+      let key = KeyConfig(
+        peerID: 1, slot: .secondary, keyID: 3, cipher: cipher, encrypt: SecretBytes(enc), decrypt: SecretBytes(dec))
       expectRequest(genl.commands.last, try codec.newKey(ifindex: index, key))
     }
   }
@@ -196,7 +213,11 @@ func expectRequest(_ sent: [UInt8]?, _ want: NetlinkMessage, sourceLocation: Sou
     let good = dir.file("good.key", b64encode(material(24)))
     let bad = dir.file("bad.key", b64encode(material(40)))
     #expect(
-      usageError { try run("key add dev tun0 peer 1 slot primary key-id 0 cipher aes-128-gcm encrypt \(good) decrypt \(bad)", genl: genl, rtnl: rtnl) }
+      usageError {
+        try run(
+          "key add dev tun0 peer 1 slot primary key-id 0 cipher aes-128-gcm encrypt \(good) decrypt \(bad)", genl: genl,
+          rtnl: rtnl)
+      }
         == "decrypt key file \"\(bad)\" holds 40 bytes; aes-128-gcm needs 24 (16-byte key + 8-byte nonce tail)")
     #expect(genl.sent.isEmpty && rtnl.sent.isEmpty)
   }
@@ -205,8 +226,10 @@ func expectRequest(_ sent: [UInt8]?, _ want: NetlinkMessage, sourceLocation: Sou
     try run("key swap dev tun0 peer 2", genl: genl, rtnl: rtnl)
     expectRequest(genl.commands.last, try UpstreamCodec(family: upstreamFamily).swapKeys(ifindex: 5, peerID: 2))
     try run("key del dev dco0 peer 2 slot secondary", genl: genl, rtnl: rtnl)
-    expectRequest(genl.commands.last, try LegacyCodec(family: legacyFamily).deleteKey(ifindex: 6, peerID: 2, slot: .secondary))
-    #expect(usageError { try run("key del dev dco0 peer 2", genl: genl, rtnl: rtnl) } == "argument \"slot\" is required")
+    expectRequest(
+      genl.commands.last, try LegacyCodec(family: legacyFamily).deleteKey(ifindex: 6, peerID: 2, slot: .secondary))
+    #expect(
+      usageError { try run("key del dev dco0 peer 2", genl: genl, rtnl: rtnl) } == "argument \"slot\" is required")
   }
 
   @Test func keyShowIsRefusedOnLegacy() {

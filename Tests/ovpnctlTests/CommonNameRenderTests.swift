@@ -31,14 +31,17 @@ import Testing
   @Test func textHasACommonNameLineUnderThePeer() {
     let out = PeerRenderer.render([(Fixture.tun0, Fixture.fullPeer)], options(), names: [1: "alice"])
     #expect(out.contains("\npeer: 1\n  common-name: alice\n  remote: 192.0.2.1:1194\n"))
-    let stats = PeerRenderer.render([(Fixture.tun0, Fixture.fullPeer)], options(), configuration: false, names: [1: "alice"])
+    let stats = PeerRenderer.render(
+      [(Fixture.tun0, Fixture.fullPeer)], options(), configuration: false, names: [1: "alice"])
     #expect(stats.contains("\npeer: 1\n  common-name: alice\n  transfer: "))
   }
 
   @Test func monitorJSON() {
     let del = EventRenderer.render(
       .peerDeleted(ifindex: 4, peerID: 3, reason: .userspace), ifname: "tun0", options(json: true), commonName: "bob")
-    #expect(del == #"{"event":"peer-del","ifname":"tun0","ifindex":4,"id":3,"common-name":"bob","reason":"userspace"}"# + "\n")
+    #expect(
+      del == #"{"event":"peer-del","ifname":"tun0","ifindex":4,"id":3,"common-name":"bob","reason":"userspace"}"# + "\n"
+    )
     let float = EventRenderer.render(
       .peerFloat(ifindex: 4, peerID: 2, remote: Endpoint(parsing: "192.0.2.12:41001")), ifname: "tun0",
       options(json: true), commonName: "alice")

@@ -29,7 +29,10 @@ import Testing
     #expect(lines.contains("object   stats    -|show|list|ls"))
     #expect(lines.contains("command  link:add      <newname> type=@type mode=@mode mtu=num"))
     #expect(lines.contains("command  syncconf:-    <file> dev=ifname rekey*=peerid,@slot"))
-    #expect(lines.contains("command  key:add       dev=ifname peer=peerid slot=@slot key-id=keyid cipher=@cipher encrypt=file decrypt=file"))
+    #expect(
+      lines.contains(
+        "command  key:add       dev=ifname peer=peerid slot=@slot key-id=keyid cipher=@cipher encrypt=file decrypt=file"
+      ))
     #expect(lines.contains("choice   slot     primary secondary"))
     #expect(lines.contains("conflict peer:add fd proto listen local mark"))
     #expect(lines.contains("conflict peer:add listen remote local"))

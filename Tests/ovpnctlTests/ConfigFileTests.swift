@@ -50,7 +50,7 @@ private func lineError(_ text: String) -> ConfigFile.LineError? {
     // Relative key files are the config file's neighbours; quotes group.
     #expect(f.keys[0].encrypt == "/etc/ovpnctl/keys/1.enc")
     #expect(f.keys[0].decrypt == "/k/1.dec")
-    #expect(f.keys[1] .encrypt == "/etc/ovpnctl/a b")
+    #expect(f.keys[1].encrypt == "/etc/ovpnctl/a b")
     #expect(f.keys[1].decrypt == "/etc/ovpnctl/c")
     #expect(
       f.keys[1].words
@@ -74,15 +74,24 @@ private func lineError(_ text: String) -> ConfigFile.LineError? {
       ("peer id 1 remote 10.0.0.1:1194\npeer id 1 remote 10.0.0.2:1194", 2, "peer id 1 is already declared on line 1"),
       ("peer dev x id 1 remote 10.0.0.1:1194", 1, "unknown keyword \"dev\""),
       ("peer id 1 fd 3", 1, "unknown keyword \"fd\""),
-      ("peer id 1 remote 10.0.0.1:1194\nkey peer 1 slot primary key-id 9 cipher aes-256-gcm encrypt a decrypt b", 2,
-       "a key id must be 0..7"),
-      ("peer id 1 remote 10.0.0.1:1194\nkey peer 1 slot primary key-id 1 cipher aes-256-gcm encrypt - decrypt b", 2,
-       "standard input (-) is not one"),
+      (
+        "peer id 1 remote 10.0.0.1:1194\nkey peer 1 slot primary key-id 9 cipher aes-256-gcm encrypt a decrypt b", 2,
+        "a key id must be 0..7"
+      ),
+      (
+        "peer id 1 remote 10.0.0.1:1194\nkey peer 1 slot primary key-id 1 cipher aes-256-gcm encrypt - decrypt b", 2,
+        "standard input (-) is not one"
+      ),
       ("key peer 4 slot primary key-id 1 cipher aes-256-gcm encrypt a decrypt b", 1, "which no peer line declares"),
-      ("peer id 1 remote 10.0.0.1:1194\nkey peer 1 slot primary key-id 1 cipher aes-256-gcm encrypt a decrypt b\n"
-       + "key peer 1 slot primary key-id 2 cipher aes-256-gcm encrypt a decrypt b", 3, "peer 1 has a primary key already (line 2)"),
-      ("peer id 1 remote 10.0.0.1:1194\nkey peer 1 slot primary key-id 1 cipher aes-256-gcm encrypt a decrypt b\n"
-       + "key peer 1 slot secondary key-id 1 cipher aes-256-gcm encrypt a decrypt b", 3, "need different key ids"),
+      (
+        "peer id 1 remote 10.0.0.1:1194\nkey peer 1 slot primary key-id 1 cipher aes-256-gcm encrypt a decrypt b\n"
+          + "key peer 1 slot primary key-id 2 cipher aes-256-gcm encrypt a decrypt b", 3,
+        "peer 1 has a primary key already (line 2)"
+      ),
+      (
+        "peer id 1 remote 10.0.0.1:1194\nkey peer 1 slot primary key-id 1 cipher aes-256-gcm encrypt a decrypt b\n"
+          + "key peer 1 slot secondary key-id 1 cipher aes-256-gcm encrypt a decrypt b", 3, "need different key ids"
+      ),
       ("address 10.0.0.1/40", 1, "the prefix length is out of range"),
       ("route 10.0.0.0/8 via nowhere", 1, "not an IPv4 or IPv6 address"),
     ])
@@ -111,9 +120,14 @@ private func lineError(_ text: String) -> ConfigFile.LineError? {
       #expect(error.line == 3)
       #expect(error.message.contains("decrypt key file \"\(dir.path)/short\" holds 24 bytes"))
     }
-    dir.file("t2.conf", "peer id 1 remote 10.0.0.1:1194\nkey peer 1 slot primary key-id 0 cipher aes-256-gcm encrypt good decrypt missing\n")
+    dir.file(
+      "t2.conf",
+      "peer id 1 remote 10.0.0.1:1194\nkey peer 1 slot primary key-id 0 cipher aes-256-gcm encrypt good decrypt missing\n"
+    )
     #expect(throws: UsageError.self) { try ConfigFile.load(dir.path + "/t2.conf") }
-    dir.file("t3.conf", "peer id 1 remote 10.0.0.1:1194\nkey peer 1 slot primary key-id 0 cipher aes-256-gcm encrypt good decrypt good\n")
+    dir.file(
+      "t3.conf",
+      "peer id 1 remote 10.0.0.1:1194\nkey peer 1 slot primary key-id 0 cipher aes-256-gcm encrypt good decrypt good\n")
     #expect(try ConfigFile.load(dir.path + "/t3.conf").keys.count == 1)
   }
 

@@ -1,10 +1,10 @@
 // The planner (old state + file → the command lines that make the one the
 // other) and showconf's round trip, without a kernel.
 
-@testable import DCONetlink
 import NetlinkFakes
 import Testing
 
+@testable import DCONetlink
 @testable import ovpnctl
 
 private func file(_ text: String) throws(ConfigFile.LineError) -> ConfigFile {
@@ -81,14 +81,16 @@ private func threeRunning(_ kind: OvpnKind) -> RunningState {
     var state = threeRunning(.ovpn)
     state.peers.append(peer(9, remote: "10.10.9.2:1194", vpn4: "10.200.0.9"))
     let steps = try plan(three, state, .set)
-    #expect(steps.filter { $0.hasPrefix("peer del") } == [
-      "peer del dev ovpn0 id 1", "peer del dev ovpn0 id 2", "peer del dev ovpn0 id 3", "peer del dev ovpn0 id 9",
-    ])
+    #expect(
+      steps.filter { $0.hasPrefix("peer del") } == [
+        "peer del dev ovpn0 id 1", "peer del dev ovpn0 id 2", "peer del dev ovpn0 id 3", "peer del dev ovpn0 id 9",
+      ])
     #expect(steps.filter { $0.hasPrefix("peer add") }.count == 3)
     #expect(steps.filter { $0.hasPrefix("key add") }.count == 3)
     // Each replaced peer is deleted just before it is added again; the extra one goes last.
-    #expect(steps.firstIndex(of: "peer del dev ovpn0 id 2")! + 1
-      == steps.firstIndex { $0.hasPrefix("peer add dev ovpn0 id 2") }!)
+    #expect(
+      steps.firstIndex(of: "peer del dev ovpn0 id 2")! + 1
+        == steps.firstIndex { $0.hasPrefix("peer add dev ovpn0 id 2") }!)
     #expect(steps.last == "peer del dev ovpn0 id 9")
   }
 
@@ -126,11 +128,12 @@ private func threeRunning(_ kind: OvpnKind) -> RunningState {
     state.keys![1] = [key(1, .primary, 3)]
     state.keys![2] = [key(2, .primary, 0, chacha: true)]
     state.keys![3] = []
-    #expect(try plan(three, state) == [
-      "key add dev ovpn0 peer 1 slot primary key-id 0 cipher aes-256-gcm encrypt /k/1e decrypt /k/1d",
-      "key add dev ovpn0 peer 2 slot primary key-id 0 cipher aes-256-gcm encrypt /k/2e decrypt /k/2d",
-      "key add dev ovpn0 peer 3 slot primary key-id 0 cipher aes-256-gcm encrypt /k/3e decrypt /k/3d",
-    ])
+    #expect(
+      try plan(three, state) == [
+        "key add dev ovpn0 peer 1 slot primary key-id 0 cipher aes-256-gcm encrypt /k/1e decrypt /k/1d",
+        "key add dev ovpn0 peer 2 slot primary key-id 0 cipher aes-256-gcm encrypt /k/2e decrypt /k/2d",
+        "key add dev ovpn0 peer 3 slot primary key-id 0 cipher aes-256-gcm encrypt /k/3e decrypt /k/3d",
+      ])
   }
 
   /// After a rotation the file names the new key primary and the old one
@@ -150,30 +153,34 @@ private func threeRunning(_ kind: OvpnKind) -> RunningState {
       with: "key peer 3 slot primary key-id 1 cipher aes-256-gcm encrypt /k/3e2 decrypt /k/3d2")
     #expect(try plan(only, state) == ["key swap dev ovpn0 peer 3"])
     // A new key for the secondary slot after the swap is installed there.
-    let next = rotated.replacing("slot secondary key-id 0 cipher aes-256-gcm encrypt /k/3e decrypt /k/3d",
+    let next = rotated.replacing(
+      "slot secondary key-id 0 cipher aes-256-gcm encrypt /k/3e decrypt /k/3d",
       with: "slot secondary key-id 2 cipher aes-256-gcm encrypt /k/3e3 decrypt /k/3d3")
-    #expect(try plan(next, state) == [
-      "key swap dev ovpn0 peer 3",
-      "key add dev ovpn0 peer 3 slot secondary key-id 2 cipher aes-256-gcm encrypt /k/3e3 decrypt /k/3d3",
-    ])
+    #expect(
+      try plan(next, state) == [
+        "key swap dev ovpn0 peer 3",
+        "key add dev ovpn0 peer 3 slot secondary key-id 2 cipher aes-256-gcm encrypt /k/3e3 decrypt /k/3d3",
+      ])
   }
 
   @Test func whatPeerSetCanChangeOnEachAPI() throws {
     let moved = three.replacing("remote 10.10.2.2:1194", with: "remote 10.10.2.9:1200")
       .replacing("vpn-ip 10.200.0.4", with: "vpn-ip 10.200.0.40")
-    #expect(try plan(moved, threeRunning(.ovpn)) == [
-      "peer set dev ovpn0 id 2 remote 10.10.2.9:1200",
-      "peer set dev ovpn0 id 3 vpn-ip 10.200.0.40",
-    ])
+    #expect(
+      try plan(moved, threeRunning(.ovpn)) == [
+        "peer set dev ovpn0 id 2 remote 10.10.2.9:1200",
+        "peer set dev ovpn0 id 3 vpn-ip 10.200.0.40",
+      ])
     // ovpn-dco changes only keepalive: the others are deleted and added again, keys included.
-    #expect(try plan(moved, threeRunning(.ovpnDCO)) == [
-      "peer del dev ovpn0 id 2",
-      "peer add dev ovpn0 id 2 remote 10.10.2.9:1200 local [::]:1194 vpn-ip 10.200.0.3",
-      "key add dev ovpn0 peer 2 slot primary key-id 0 cipher aes-256-gcm encrypt /k/2e decrypt /k/2d",
-      "peer del dev ovpn0 id 3",
-      "peer add dev ovpn0 id 3 remote [fd00:3::2]:1194 local [::]:1194 vpn-ip 10.200.0.40",
-      "key add dev ovpn0 peer 3 slot primary key-id 0 cipher aes-256-gcm encrypt /k/3e decrypt /k/3d",
-    ])
+    #expect(
+      try plan(moved, threeRunning(.ovpnDCO)) == [
+        "peer del dev ovpn0 id 2",
+        "peer add dev ovpn0 id 2 remote 10.10.2.9:1200 local [::]:1194 vpn-ip 10.200.0.3",
+        "key add dev ovpn0 peer 2 slot primary key-id 0 cipher aes-256-gcm encrypt /k/2e decrypt /k/2d",
+        "peer del dev ovpn0 id 3",
+        "peer add dev ovpn0 id 3 remote [fd00:3::2]:1194 local [::]:1194 vpn-ip 10.200.0.40",
+        "key add dev ovpn0 peer 3 slot primary key-id 0 cipher aes-256-gcm encrypt /k/3e decrypt /k/3d",
+      ])
     // A vpn IP removed, or a new local port, needs a new peer on both.
     var dual = threeRunning(.ovpn)
     dual.peers[1].vpnIPv6 = ip("fd00::3")
@@ -186,12 +193,14 @@ private func threeRunning(_ kind: OvpnKind) -> RunningState {
   @Test func p2pReplacesThePeerByAddingIt() throws {
     let state = RunningState(
       kind: .ovpnDCO, mode: .p2p, mtu: 1428, peers: [peer(1, remote: "10.10.0.2:1194")], keys: nil)
-    #expect(try plan("peer id 2 remote 10.10.0.2:1194", state) == [
-      "peer add dev ovpn0 id 2 remote 10.10.0.2:1194"
-    ])
-    #expect(try plan("peer id 1 remote 10.10.0.3:1194", state) == [
-      "peer add dev ovpn0 id 1 remote 10.10.0.3:1194"
-    ])
+    #expect(
+      try plan("peer id 2 remote 10.10.0.2:1194", state) == [
+        "peer add dev ovpn0 id 2 remote 10.10.0.2:1194"
+      ])
+    #expect(
+      try plan("peer id 1 remote 10.10.0.3:1194", state) == [
+        "peer add dev ovpn0 id 1 remote 10.10.0.3:1194"
+      ])
     #expect(try plan("", state) == ["peer del dev ovpn0 id 1"])
   }
 
@@ -217,11 +226,13 @@ private func threeRunning(_ kind: OvpnKind) -> RunningState {
   @Test func p2pRules() throws {
     let p2p = RunningState(kind: .ovpn, mode: .p2p, mtu: 1416, peers: [], keys: [:])
     #expect(throws: ConfigFile.LineError.self) {
-      try ConfigPlanner.plan(try file("peer id 1 remote 10.0.0.1:1194\npeer id 2 remote 10.0.0.2:1194"),
+      try ConfigPlanner.plan(
+        try file("peer id 1 remote 10.0.0.1:1194\npeer id 2 remote 10.0.0.2:1194"),
         dev: "x", running: p2p, mode: .set)
     }
     #expect(throws: ConfigFile.LineError.self) {
-      try ConfigPlanner.plan(try file("peer id 1 remote 10.0.0.1:1194 vpn-ip 10.8.0.2"), dev: "x", running: p2p, mode: .set)
+      try ConfigPlanner.plan(
+        try file("peer id 1 remote 10.0.0.1:1194 vpn-ip 10.8.0.2"), dev: "x", running: p2p, mode: .set)
     }
     var legacy = p2p
     legacy.kind = .ovpnDCO

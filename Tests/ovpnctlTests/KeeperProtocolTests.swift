@@ -44,31 +44,33 @@ private let v6 = Endpoint(address: IPAddress("fe80::1")!, port: 0x1234, scopeID:
     #expect(try KeeperProtocol.decodeReply(bytes[...]) == .ids(ids, more: true))
   }
 
-  @Test(arguments: [
-    ([], "message ends early"),
-    ([0x00], "unknown request 0"),
-    ([0x08], "unknown request 8"),
-    ([0x01, 1, 0, 0], "message ends early"),
-    ([0x01, 1, 0, 0, 0, 9], "1 bytes after the end"),
-    ([0x02, 5, 0, 0, 1, 2, 3, 4], "address family 5"),
-    ([0x02, 6, 0, 0, 1, 2, 3, 4], "message ends early"),
-    ([0x03, 4, 0, 0, 1, 2, 3, 4, 0, 0, 0, 1], "peer id 16777216 out of range"),
-    ([0x04, 0xff, 0xff, 0xff, 0xff], "peer id 4294967295 out of range"),
-    ([0x05, 0x05], "1 bytes after the end"),
-  ] as [([UInt8], String)])
+  @Test(
+    arguments: [
+      ([], "message ends early"),
+      ([0x00], "unknown request 0"),
+      ([0x08], "unknown request 8"),
+      ([0x01, 1, 0, 0], "message ends early"),
+      ([0x01, 1, 0, 0, 0, 9], "1 bytes after the end"),
+      ([0x02, 5, 0, 0, 1, 2, 3, 4], "address family 5"),
+      ([0x02, 6, 0, 0, 1, 2, 3, 4], "message ends early"),
+      ([0x03, 4, 0, 0, 1, 2, 3, 4, 0, 0, 0, 1], "peer id 16777216 out of range"),
+      ([0x04, 0xff, 0xff, 0xff, 0xff], "peer id 4294967295 out of range"),
+      ([0x05, 0x05], "1 bytes after the end"),
+    ] as [([UInt8], String)])
   func malformedRequests(_ bytes: [UInt8], _ reason: String) {
     #expect(throws: KeeperProtocol.Malformed(reason)) { try KeeperProtocol.decodeRequest(bytes[...]) }
   }
 
-  @Test(arguments: [
-    ([0x84, 2, 0, 0], "bad continuation flag"),
-    ([0x84, 0, 1, 0], "message ends early"),
-    ([0x84, 0, 0x01, 0x10] + [UInt8](repeating: 0, count: 4097 * 4), "4097 ids in one reply"),
-    ([0xee, 0, 0, 0, 0, 5, 0, 0x41], "message ends early"),
-    ([0x81, 1, 0, 0, 0], "message ends early"),
-    ([0x83, 0], "1 bytes after the end"),
-    ([0x7f], "unknown reply 127"),
-  ] as [([UInt8], String)])
+  @Test(
+    arguments: [
+      ([0x84, 2, 0, 0], "bad continuation flag"),
+      ([0x84, 0, 1, 0], "message ends early"),
+      ([0x84, 0, 0x01, 0x10] + [UInt8](repeating: 0, count: 4097 * 4), "4097 ids in one reply"),
+      ([0xee, 0, 0, 0, 0, 5, 0, 0x41], "message ends early"),
+      ([0x81, 1, 0, 0, 0], "message ends early"),
+      ([0x83, 0], "1 bytes after the end"),
+      ([0x7f], "unknown reply 127"),
+    ] as [([UInt8], String)])
   func malformedReplies(_ bytes: [UInt8], _ reason: String) {
     #expect(throws: KeeperProtocol.Malformed(reason)) { try KeeperProtocol.decodeReply(bytes[...]) }
   }

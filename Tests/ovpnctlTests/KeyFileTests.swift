@@ -58,18 +58,24 @@ func material(_ n: Int, _ seed: UInt8 = 1) -> [UInt8] { (0..<n).map { UInt8(trun
   func nonBase64Content(text: String) {
     let dir = TempDir()
     let path = dir.file("bad.key", text)
-    #expect(usageError { _ = try KeyFile.read(path, cipher: .aes128GCM, role: "decrypt") } == "decrypt key file \"\(path)\" is not one line of base64")
+    #expect(
+      usageError { _ = try KeyFile.read(path, cipher: .aes128GCM, role: "decrypt") }
+        == "decrypt key file \"\(path)\" is not one line of base64")
   }
 
   @Test func oversizedFile() {
     let dir = TempDir()
     let path = dir.file("big.key", String(repeating: "A", count: 4097))
-    #expect(usageError { _ = try KeyFile.read(path, cipher: .aes128GCM, role: "encrypt") } == "key file \"\(path)\" is too large to be a key file")
+    #expect(
+      usageError { _ = try KeyFile.read(path, cipher: .aes128GCM, role: "encrypt") }
+        == "key file \"\(path)\" is too large to be a key file")
   }
 
   @Test func directoryIsAReadError() {
     let dir = TempDir()
-    #expect(usageError { _ = try KeyFile.read(dir.path, cipher: .aes128GCM, role: "encrypt") } == "cannot read key file \"\(dir.path)\": Is a directory")
+    #expect(
+      usageError { _ = try KeyFile.read(dir.path, cipher: .aes128GCM, role: "encrypt") }
+        == "cannot read key file \"\(dir.path)\": Is a directory")
   }
 
   @Test func standardInputIsNamedAsSuch() async {
@@ -84,7 +90,8 @@ func material(_ n: Int, _ seed: UInt8 = 1) -> [UInt8] { (0..<n).map { UInt8(trun
         _ = try KeyFile.read("-", cipher: .aes128GCM, role: "encrypt")
         exit(1)
       } catch let error as UsageError {
-        let want = "encrypt key file standard input holds 3 bytes; aes-128-gcm needs 24 (16-byte key + 8-byte nonce tail)"
+        let want =
+          "encrypt key file standard input holds 3 bytes; aes-128-gcm needs 24 (16-byte key + 8-byte nonce tail)"
         exit(error.message == want ? 0 : 2)
       } catch {
         exit(4)

@@ -1,8 +1,8 @@
 // `key show` output.
 
-@testable import DCONetlink
 import Testing
 
+@testable import DCONetlink
 @testable import ovpnctl
 
 @Suite struct KeyRendererTests {
@@ -23,19 +23,22 @@ import Testing
   }
 
   @Test func unknownAlgorithmIsNullNotEmpty() throws {
-    let j = try JSON.parse(KeyRenderer.render(Fixture.tun0, [KeyInfo(peerID: 1, slot: .primary, keyID: 0, algorithm: 9)], options(json: true)))
+    let j = try JSON.parse(
+      KeyRenderer.render(
+        Fixture.tun0, [KeyInfo(peerID: 1, slot: .primary, keyID: 0, algorithm: 9)], options(json: true)))
     #expect(j[0]?["cipher"] == .null)
   }
 
   @Test func text() {
     #expect(
-      KeyRenderer.render(Fixture.tun0, Self.keys + [KeyInfo(peerID: 2, slot: .primary, keyID: 1, algorithm: 7)], options())
-        == """
-        peer 1 primary: key-id 0 cipher aes-gcm
-        peer 1 secondary: key-id 5 cipher chacha20-poly1305
-        peer 2 primary: key-id 1 cipher unknown (7)
+      KeyRenderer.render(
+        Fixture.tun0, Self.keys + [KeyInfo(peerID: 2, slot: .primary, keyID: 1, algorithm: 7)], options())
+          == """
+          peer 1 primary: key-id 0 cipher aes-gcm
+          peer 1 secondary: key-id 5 cipher chacha20-poly1305
+          peer 2 primary: key-id 1 cipher unknown (7)
 
-        """)
+          """)
   }
 
   @Test func noKeys() {

@@ -1,13 +1,15 @@
 // `link show` output: JSON keys and types, and the text blocks.
 
-@testable import DCONetlink
 import Testing
 
+@testable import DCONetlink
 @testable import ovpnctl
 
 @Suite struct LinkRendererTests {
   static let views = [
-    LinkView(link: Fixture.tun0, family: GenlFamily(name: "ovpn", id: 0x1b, version: 1, multicastGroups: ["peers": 9]), peers: 2),
+    LinkView(
+      link: Fixture.tun0, family: GenlFamily(name: "ovpn", id: 0x1b, version: 1, multicastGroups: ["peers": 9]),
+      peers: 2),
     LinkView(link: Fixture.tun1, family: nil, peers: nil),
   ]
 
@@ -41,13 +43,20 @@ import Testing
 
   @Test func statsAddAStatsObject() throws {
     var link = Fixture.tun0
-    link.stats = LinkStats(rxPackets: 1, txPackets: 2, rxBytes: 3, txBytes: 4, rxErrors: 5, txErrors: 6, rxDropped: 7, txDropped: 8)
-    let j = try JSON.parse(LinkRenderer.render([LinkView(link: link, family: nil, peers: 0)], options(json: true, stats: 1)))
+    link.stats = LinkStats(
+      rxPackets: 1, txPackets: 2, rxBytes: 3, txBytes: 4, rxErrors: 5, txErrors: 6, rxDropped: 7, txDropped: 8)
+    let j = try JSON.parse(
+      LinkRenderer.render([LinkView(link: link, family: nil, peers: 0)], options(json: true, stats: 1)))
     let stats = try #require(j[0]?["stats"])
-    #expect(stats.keys == ["rx-bytes", "rx-packets", "rx-errors", "rx-dropped", "tx-bytes", "tx-packets", "tx-errors", "tx-dropped"])
+    #expect(
+      stats.keys == [
+        "rx-bytes", "rx-packets", "rx-errors", "rx-dropped", "tx-bytes", "tx-packets", "tx-errors", "tx-dropped",
+      ])
     #expect(stats["rx-bytes"] == .number("3") && stats["tx-dropped"] == .number("8"))
     // Without -s there is no stats object even when the kernel sent counters.
-    #expect(try JSON.parse(LinkRenderer.render([LinkView(link: link, family: nil, peers: 0)], options(json: true)))[0]?["stats"] == nil)
+    #expect(
+      try JSON.parse(LinkRenderer.render([LinkView(link: link, family: nil, peers: 0)], options(json: true)))[0]?[
+        "stats"] == nil)
   }
 
   @Test func detailsAddOperstateAndFamily() throws {
@@ -111,10 +120,15 @@ import Testing
   @Test func jsonStatsCarryEveryCounterTheKernelReports() throws {
     var link = Fixture.tun0
     link.stats = try LinkStats(values: (1...25).map { UInt64($0) })
-    let j = try JSON.parse(LinkRenderer.render([LinkView(link: link, family: nil, peers: 0)], options(json: true, stats: 1)))
+    let j = try JSON.parse(
+      LinkRenderer.render([LinkView(link: link, family: nil, peers: 0)], options(json: true, stats: 1)))
     let stats = try #require(j[0]?["stats"])
     #expect(stats.keys.count == 25)
-    #expect(Array(stats.keys.prefix(9)) == ["rx-bytes", "rx-packets", "rx-errors", "rx-dropped", "tx-bytes", "tx-packets", "tx-errors", "tx-dropped", "multicast"])
+    #expect(
+      Array(stats.keys.prefix(9)) == [
+        "rx-bytes", "rx-packets", "rx-errors", "rx-dropped", "tx-bytes", "tx-packets", "tx-errors", "tx-dropped",
+        "multicast",
+      ])
     #expect(stats["rx-crc-errors"] == .number("13") && stats["rx-otherhost-dropped"] == .number("25"))
   }
 }

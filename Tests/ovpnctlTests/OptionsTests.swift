@@ -26,7 +26,9 @@ import Testing
   }
 
   @Test func prometheusExcludesJSON() {
-    #expect(usageError { _ = try Options.parse(["-j", "-prometheus", "stats"]) } == "options \"-json\" and \"-prometheus\" exclude each other")
+    #expect(
+      usageError { _ = try Options.parse(["-j", "-prometheus", "stats"]) }
+        == "options \"-json\" and \"-prometheus\" exclude each other")
   }
 
   @Test func prettyStatsDetailsForce() throws {
@@ -62,7 +64,8 @@ import Testing
 
   @Test(arguments: ["-x", "--frob", "-js", "-jsonx", "-S"])
   func unknownOption(flag: String) {
-    #expect(usageError { _ = try Options.parse([flag, "link"]) } == "option \"\(flag)\" is unknown, try \"ovpnctl -help\"")
+    #expect(
+      usageError { _ = try Options.parse([flag, "link"]) } == "option \"\(flag)\" is unknown, try \"ovpnctl -help\"")
   }
 
   @Test func doubleDashEndsOptionsAndDashIsAWord() throws {

@@ -36,11 +36,12 @@ import Testing
   }
 
   @Test func staticAndDynamicStringsAndSpaces() {
-    #expect(text { b in
-      b.append("a")
-      b.append(String(repeating: "é", count: 3))
-      b.append(spaces: 3)
-      b.append(byte: UInt8(ascii: "z"))
-    } == "aééé   z")
+    #expect(
+      text { b in
+        b.append("a")
+        b.append(String(repeating: "é", count: 3))
+        b.append(spaces: 3)
+        b.append(byte: UInt8(ascii: "z"))
+      } == "aééé   z")
   }
 }

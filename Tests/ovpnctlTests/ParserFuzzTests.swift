@@ -66,7 +66,10 @@ struct Rng {
     // Structured inputs so that some do parse.
     for _ in 0..<5_000 {
       let v6 = rng.below(2) == 0
-      let host = v6 ? "[fe80::\(String(rng.below(0xffff), radix: 16))%\(rng.below(5))]" : "10.\(rng.below(256)).\(rng.below(256)).\(rng.below(256))"
+      let host =
+        v6
+        ? "[fe80::\(String(rng.below(0xffff), radix: 16))%\(rng.below(5))]"
+        : "10.\(rng.below(256)).\(rng.below(256)).\(rng.below(256))"
       let text = "\(host):\(rng.below(70000))"
       if let e = Endpoint(parsing: text) {
         accepted += 1

@@ -42,8 +42,10 @@ func config(_ id: UInt32, remote: String? = nil, _ edit: (inout PeerConfig) -> V
   }
 
   @Test func localPortOnly() throws {
-    #expect(try parsePeerAdd("dev tun0 id 1 remote 192.0.2.1:1194 local :5000").transport == .udp(local: ep("0.0.0.0:5000")))
-    #expect(try parsePeerAdd("dev tun0 id 1 remote [2001:db8::1]:1194 local :5000").transport == .udp(local: ep("[::]:5000")))
+    #expect(
+      try parsePeerAdd("dev tun0 id 1 remote 192.0.2.1:1194 local :5000").transport == .udp(local: ep("0.0.0.0:5000")))
+    #expect(
+      try parsePeerAdd("dev tun0 id 1 remote [2001:db8::1]:1194 local :5000").transport == .udp(local: ep("[::]:5000")))
     #expect(try parsePeerAdd("dev tun0 id 1 remote 192.0.2.1:1194 local :5000").config.localAddress == nil)
   }
 
@@ -81,7 +83,9 @@ func config(_ id: UInt32, remote: String? = nil, _ edit: (inout PeerConfig) -> V
   }
 
   @Test func explicitUDPIsTheDefault() throws {
-    #expect(try parsePeerAdd("dev t id 1 proto udp remote 192.0.2.1:1194") == parsePeerAdd("dev t id 1 remote 192.0.2.1:1194"))
+    #expect(
+      try parsePeerAdd("dev t id 1 proto udp remote 192.0.2.1:1194") == parsePeerAdd("dev t id 1 remote 192.0.2.1:1194")
+    )
   }
 
   @Test func tcpConnect() throws {
@@ -119,7 +123,8 @@ func config(_ id: UInt32, remote: String? = nil, _ edit: (inout PeerConfig) -> V
             $0.keepaliveTimeout = 30
           }, transport: .tcpListen(local: ep("[::]:1194"))))
     #expect(try parsePeerAdd("dev t id 4 proto tcp listen [::]:443").transport == .tcpListen(local: ep("[::]:443")))
-    #expect(try parsePeerAdd("dev t id 4 proto tcp listen 192.0.2.10").transport == .tcpListen(local: ep("192.0.2.10:1194")))
+    #expect(
+      try parsePeerAdd("dev t id 4 proto tcp listen 192.0.2.10").transport == .tcpListen(local: ep("192.0.2.10:1194")))
   }
 
   @Test func existingDescriptor() throws {
@@ -138,26 +143,74 @@ func config(_ id: UInt32, remote: String? = nil, _ edit: (inout PeerConfig) -> V
     ("dev tun0 id 1", "argument \"remote\" is required"),
     ("dev tun0 id 1 vpn-ip 10.8.0.2 keepalive 1 2", "argument \"remote\" is required"),
     ("dev tun0 id 16777216 remote 192.0.2.1:1194", "argument \"16777216\" is wrong: a peer id must be 0..16777215"),
-    ("dev tun0 id 1 tx-id 16777216 remote 192.0.2.1:1194", "argument \"16777216\" is wrong: a peer id must be 0..16777215"),
-    ("dev tun0 id 1 remote 300.0.0.1:1194", "argument \"300.0.0.1:1194\" is wrong: expected ADDR:PORT, e.g. 192.0.2.1:1194 or [2001:db8::1]:1194"),
-    ("dev tun0 id 1 remote 192.0.2.1:0", "argument \"192.0.2.1:0\" is wrong: expected ADDR:PORT, e.g. 192.0.2.1:1194 or [2001:db8::1]:1194"),
-    ("dev tun0 id 1 remote 192.0.2.1:70000", "argument \"192.0.2.1:70000\" is wrong: expected ADDR:PORT, e.g. 192.0.2.1:1194 or [2001:db8::1]:1194"),
-    ("dev tun0 id 1 remote 192.0.2.1", "argument \"192.0.2.1\" is wrong: expected ADDR:PORT, e.g. 192.0.2.1:1194 or [2001:db8::1]:1194"),
-    ("dev tun0 id 1 remote 192.0.2.1:1194 local :0", "argument \":0\" is wrong: expected [ADDR]:PORT, e.g. 0.0.0.0:1194, [::]:1194 or :1194"),
-    ("dev tun0 id 1 remote 192.0.2.1:1194 local [2001:db8::5]:5000", "argument \"[2001:db8::5]:5000\" is wrong: local and remote addresses are of different families"),
-    ("dev tun0 id 1 remote [2001:db8::1]:1194 local 192.0.2.10", "argument \"192.0.2.10\" is wrong: local and remote addresses are of different families"),
-    ("dev tun0 id 1 proto tcp remote [2001:db8::1]:1194 local 192.0.2.10:5000", "argument \"192.0.2.10:5000\" is wrong: local and remote addresses are of different families"),
-    ("dev tun0 id 1 remote 192.0.2.1:1194 vpn-ip 10.8.0.2 vpn-ip 10.8.0.3", "duplicate \"vpn-ip\": \"10.8.0.3\" is the second value"),
-    ("dev tun0 id 1 remote 192.0.2.1:1194 vpn-ip fd00::2 vpn-ip fd00::3", "duplicate \"vpn-ip\": \"fd00::3\" is the second value"),
-    ("dev tun0 id 1 remote 192.0.2.1:1194 vpn-ip 10.8.0.256", "argument \"10.8.0.256\" is wrong: not an IPv4 or IPv6 address"),
-    ("dev tun0 id 1 remote 192.0.2.1:1194 keepalive 10 90000", "argument \"90000\" is wrong: the keepalive timeout (seconds) must be 0..86400"),
-    ("dev tun0 id 1 proto tcp remote 192.0.2.1:1194 listen :1194", "proto tcp takes either \"remote\" or \"listen\", not both"),
+    (
+      "dev tun0 id 1 tx-id 16777216 remote 192.0.2.1:1194",
+      "argument \"16777216\" is wrong: a peer id must be 0..16777215"
+    ),
+    (
+      "dev tun0 id 1 remote 300.0.0.1:1194",
+      "argument \"300.0.0.1:1194\" is wrong: expected ADDR:PORT, e.g. 192.0.2.1:1194 or [2001:db8::1]:1194"
+    ),
+    (
+      "dev tun0 id 1 remote 192.0.2.1:0",
+      "argument \"192.0.2.1:0\" is wrong: expected ADDR:PORT, e.g. 192.0.2.1:1194 or [2001:db8::1]:1194"
+    ),
+    (
+      "dev tun0 id 1 remote 192.0.2.1:70000",
+      "argument \"192.0.2.1:70000\" is wrong: expected ADDR:PORT, e.g. 192.0.2.1:1194 or [2001:db8::1]:1194"
+    ),
+    (
+      "dev tun0 id 1 remote 192.0.2.1",
+      "argument \"192.0.2.1\" is wrong: expected ADDR:PORT, e.g. 192.0.2.1:1194 or [2001:db8::1]:1194"
+    ),
+    (
+      "dev tun0 id 1 remote 192.0.2.1:1194 local :0",
+      "argument \":0\" is wrong: expected [ADDR]:PORT, e.g. 0.0.0.0:1194, [::]:1194 or :1194"
+    ),
+    (
+      "dev tun0 id 1 remote 192.0.2.1:1194 local [2001:db8::5]:5000",
+      "argument \"[2001:db8::5]:5000\" is wrong: local and remote addresses are of different families"
+    ),
+    (
+      "dev tun0 id 1 remote [2001:db8::1]:1194 local 192.0.2.10",
+      "argument \"192.0.2.10\" is wrong: local and remote addresses are of different families"
+    ),
+    (
+      "dev tun0 id 1 proto tcp remote [2001:db8::1]:1194 local 192.0.2.10:5000",
+      "argument \"192.0.2.10:5000\" is wrong: local and remote addresses are of different families"
+    ),
+    (
+      "dev tun0 id 1 remote 192.0.2.1:1194 vpn-ip 10.8.0.2 vpn-ip 10.8.0.3",
+      "duplicate \"vpn-ip\": \"10.8.0.3\" is the second value"
+    ),
+    (
+      "dev tun0 id 1 remote 192.0.2.1:1194 vpn-ip fd00::2 vpn-ip fd00::3",
+      "duplicate \"vpn-ip\": \"fd00::3\" is the second value"
+    ),
+    (
+      "dev tun0 id 1 remote 192.0.2.1:1194 vpn-ip 10.8.0.256",
+      "argument \"10.8.0.256\" is wrong: not an IPv4 or IPv6 address"
+    ),
+    (
+      "dev tun0 id 1 remote 192.0.2.1:1194 keepalive 10 90000",
+      "argument \"90000\" is wrong: the keepalive timeout (seconds) must be 0..86400"
+    ),
+    (
+      "dev tun0 id 1 proto tcp remote 192.0.2.1:1194 listen :1194",
+      "proto tcp takes either \"remote\" or \"listen\", not both"
+    ),
     ("dev tun0 id 1 proto tcp", "proto tcp needs \"remote ADDR:PORT\" or \"listen [ADDR]:PORT\""),
     ("dev tun0 id 1 proto tcp listen :1194 local :5000", "\"listen\" already names the local address; drop \"local\""),
     ("dev tun0 id 1 listen :1194", "\"listen\" needs \"proto tcp\""),
     ("dev tun0 id 1 proto udp listen :1194 remote 192.0.2.1:1194", "\"listen\" needs \"proto tcp\""),
-    ("dev tun0 id 1 proto tcp listen :0", "argument \":0\" is wrong: expected [ADDR]:PORT, e.g. 0.0.0.0:1194, [::]:1194 or :1194"),
-    ("dev tun0 id 1 proto sctp remote 192.0.2.1:1194", "argument of \"proto\" must be one of \"udp\", \"tcp\", not \"sctp\""),
+    (
+      "dev tun0 id 1 proto tcp listen :0",
+      "argument \":0\" is wrong: expected [ADDR]:PORT, e.g. 0.0.0.0:1194, [::]:1194 or :1194"
+    ),
+    (
+      "dev tun0 id 1 proto sctp remote 192.0.2.1:1194",
+      "argument of \"proto\" must be one of \"udp\", \"tcp\", not \"sctp\""
+    ),
     ("dev tun0 id 1 fd 3 proto tcp", "\"fd\" takes an existing socket: proto, listen and local do not apply"),
     ("dev tun0 id 1 fd 3 local :5000", "\"fd\" takes an existing socket: proto, listen and local do not apply"),
     ("dev tun0 id 1 fd 3 listen :5000", "\"fd\" takes an existing socket: proto, listen and local do not apply"),

@@ -68,7 +68,9 @@ import Testing
   }
 
   @Test func everyCounterAndIDIsANumberAndEveryAddressAString() throws {
-    let j = try render([(Fixture.tun0, Fixture.fullPeer), (Fixture.tun0, Fixture.v6Peer), (Fixture.tun1, Fixture.barePeer)])
+    let j = try render([
+      (Fixture.tun0, Fixture.fullPeer), (Fixture.tun0, Fixture.v6Peer), (Fixture.tun1, Fixture.barePeer),
+    ])
     for p in try #require(j.array) {
       for k in p.keys {
         let v = try #require(p[k])
@@ -170,7 +172,8 @@ import Testing
       [(Fixture.tun1, Fixture.barePeer), (Fixture.tun1, Peer(id: 4))], options(json: true, pretty: true),
       configuration: false)
     let first = ["    \"ifname\": \"tun1\"", "    \"ifindex\": 6", "    \"id\": 3"] + counters
-    let second = ["    \"ifname\": \"tun1\"", "    \"ifindex\": 6", "    \"id\": 4"]
+    let second =
+      ["    \"ifname\": \"tun1\"", "    \"ifindex\": 6", "    \"id\": 4"]
       + Self.counters.map { "    \"\($0)\": 0" }
     #expect(
       out

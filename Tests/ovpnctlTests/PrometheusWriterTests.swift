@@ -46,7 +46,7 @@ struct PrometheusWriterTests {
     #expect(w.text.hasSuffix("n{a=\"1\",c=\"3\"} 0\nn 18446744073709551615\n"))
   }
 
-  @Test(arguments: [0, 7, 10, 99, 100, 1234567890, UInt64.max])
+  @Test(arguments: [0, 7, 10, 99, 100, 1_234_567_890, UInt64.max])
   func decimals(v: UInt64) {
     var out: [UInt8] = [UInt8(ascii: "x")]
     PrometheusWriter.appendDecimal(v, to: &out)
@@ -58,7 +58,8 @@ struct PrometheusWriterTests {
 struct MetricsRendererTests {
   static var snapshot: MetricsSnapshot {
     var link = Fixture.tun0
-    link.stats = LinkStats(rxPackets: 1, txPackets: 2, rxBytes: 3, txBytes: 4, rxErrors: 5, txErrors: 6, rxDropped: 7, txDropped: 8)
+    link.stats = LinkStats(
+      rxPackets: 1, txPackets: 2, rxBytes: 3, txBytes: 4, rxErrors: 5, txErrors: 6, rxDropped: 7, txDropped: 8)
     var odd = Fixture.fullPeer
     odd.id = 9
     odd.remote = Endpoint(address: IPAddress("::ffff:192.0.2.9")!, port: 1194)
@@ -75,7 +76,8 @@ struct MetricsRendererTests {
     let lines = w.text.split(separator: "\n").map(String.init)
     let p1 = "{interface=\"tun0\",peer_id=\"1\",remote=\"192.0.2.1:1194\",vpn_ipv4=\"10.8.0.2\",vpn_ipv6=\"fd00::2\"}"
     // v4-mapped remotes read as IPv4; the common name is escaped.
-    let p9 = "{interface=\"tun0\",peer_id=\"9\",remote=\"192.0.2.9:1194\",vpn_ipv4=\"10.8.0.2\",common_name=\"c\\\"n\\\\1\"}"
+    let p9 =
+      "{interface=\"tun0\",peer_id=\"9\",remote=\"192.0.2.9:1194\",vpn_ipv4=\"10.8.0.2\",common_name=\"c\\\"n\\\\1\"}"
     #expect(lines.contains("ovpn_peer_vpn_rx_bytes_total\(p1) 1536"))
     #expect(lines.contains("ovpn_peer_vpn_tx_bytes_total\(p1) 2097152"))
     #expect(lines.contains("ovpn_peer_link_tx_bytes_total\(p9) 1023"))
@@ -104,7 +106,8 @@ struct MetricsRendererTests {
     s.name(from: try StatusFile.parse(StatusFixtures.sampleV2))
     var w = PrometheusWriter()
     MetricsRenderer.write(s, peers: true, into: &w)
-    let p1 = "{interface=\"tun0\",peer_id=\"1\",remote=\"192.0.2.1:1194\",vpn_ipv4=\"10.8.0.2\",vpn_ipv6=\"fd00::2\",common_name=\"bob\"}"
+    let p1 =
+      "{interface=\"tun0\",peer_id=\"1\",remote=\"192.0.2.1:1194\",vpn_ipv4=\"10.8.0.2\",vpn_ipv6=\"fd00::2\",common_name=\"bob\"}"
     #expect(w.text.contains("ovpn_peer_vpn_rx_bytes_total\(p1) 1536\n"))
     // Peer 9 is not in the file: its name is gone, not left from before.
     #expect(!w.text.contains("common_name=\"c"))

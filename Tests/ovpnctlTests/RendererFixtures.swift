@@ -33,7 +33,8 @@ enum Fixture {
   static var v6Peer: Peer {
     var p = Peer(id: 2)
     p.txID = 20
-    p.remote = Endpoint(address: IPAddress("fe80::1")!, port: 1194, scopeID: 0x7fff_fff3)  // an index no host has: shown as a number
+    // An index no host has: shown as a number.
+    p.remote = Endpoint(address: IPAddress("fe80::1")!, port: 1194, scopeID: 0x7fff_fff3)
     p.localAddress = IPAddress("fe80::2")
     p.localPort = 1194
     p.vpnIPv6 = IPAddress("fd00::3")

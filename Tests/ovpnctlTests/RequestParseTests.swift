@@ -71,7 +71,9 @@ import Testing
 
   @Test func configurationCommands() throws {
     #expect(
-      try request("syncconf dev tun0 /etc/ovpnctl/tun0.conf rekey 3 primary rekey 4 secondary", as: ConfigCommands.SyncRequest.self)
+      try request(
+        "syncconf dev tun0 /etc/ovpnctl/tun0.conf rekey 3 primary rekey 4 secondary",
+        as: ConfigCommands.SyncRequest.self)
         == .init(
           dev: "tun0", path: "/etc/ovpnctl/tun0.conf",
           rekey: [SlotRef(peer: 3, slot: .primary), SlotRef(peer: 4, slot: .secondary)]))

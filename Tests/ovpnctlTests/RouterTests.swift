@@ -33,24 +33,32 @@ import Testing
   }
 
   @Test func helpAtEveryLevelIsNotACommand() throws {
-    for line in [[], ["help"], ["peer"], ["peer", "help"], ["peer", "add", "help"], ["stats", "help"], ["key", "show", "help"]] {
+    for line in [
+      [], ["help"], ["peer"], ["peer", "help"], ["peer", "add", "help"], ["stats", "help"], ["key", "show", "help"],
+    ] {
       #expect(try Router.parse(line) == nil, "\(line)")
     }
   }
 
   @Test func unknownObject() {
     #expect(usageError { _ = try Router.parse(["frob"]) } == "object \"frob\" is unknown, try \"ovpnctl help\"")
-    #expect(usageError { _ = try Router.parse(["peers", "show"]) } == "object \"peers\" is unknown, try \"ovpnctl help\"")
+    #expect(
+      usageError { _ = try Router.parse(["peers", "show"]) } == "object \"peers\" is unknown, try \"ovpnctl help\"")
   }
 
   @Test func unknownVerb() {
-    #expect(usageError { _ = try Router.parse(["peer", "frob"]) } == "command \"frob\" is unknown, try \"ovpnctl peer help\"")
-    #expect(usageError { _ = try Router.parse(["link", "sh"]) } == "command \"sh\" is unknown, try \"ovpnctl link help\"")
+    #expect(
+      usageError { _ = try Router.parse(["peer", "frob"]) } == "command \"frob\" is unknown, try \"ovpnctl peer help\"")
+    #expect(
+      usageError { _ = try Router.parse(["link", "sh"]) } == "command \"sh\" is unknown, try \"ovpnctl link help\"")
   }
 
   @Test func objectsWithoutVerbsTakeKeywordsDirectly() {
-    #expect(usageError { _ = try Router.parse(["stats", "frob"]) } == "unknown keyword \"frob\", try \"ovpnctl stats help\"")
-    #expect(usageError { _ = try Router.parse(["monitor", "peer", "1"]) } == "unknown keyword \"peer\", try \"ovpnctl monitor help\"")
+    #expect(
+      usageError { _ = try Router.parse(["stats", "frob"]) } == "unknown keyword \"frob\", try \"ovpnctl stats help\"")
+    #expect(
+      usageError { _ = try Router.parse(["monitor", "peer", "1"]) }
+        == "unknown keyword \"peer\", try \"ovpnctl monitor help\"")
   }
 
   @Test func grammarObjects() {

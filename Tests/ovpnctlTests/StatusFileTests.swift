@@ -123,7 +123,8 @@ private func problem(_ text: String) -> StatusFile.Problem? {
   @Test func truncatedRealFileNamesItsLastLine() throws {
     let name = try #require(StatusFixtures.expected.first?.file)
     let cut = try fixture(name).split(separator: "\n").prefix(3).joined(separator: "\n") + "\n"
-    #expect(problem(cut) == StatusFile.Problem(line: 3, message: "ends before its END line (cut short, or being rewritten)"))
+    #expect(
+      problem(cut) == StatusFile.Problem(line: 3, message: "ends before its END line (cut short, or being rewritten)"))
   }
 
   @Test func readNamesTheFileAndLine() throws {
@@ -145,7 +146,8 @@ private func problem(_ text: String) -> StatusFile.Problem? {
       _ = try StatusNames.read(name, attempts: 1)
       Issue.record("read a cut-short file")
     } catch {
-      #expect(error.message == "status file \"\(name)\", line 2: ends before its END line (cut short, or being rewritten)")
+      #expect(
+        error.message == "status file \"\(name)\", line 2: ends before its END line (cut short, or being rewritten)")
     }
   }
 

@@ -48,7 +48,6 @@ func usageError(sourceLocation: SourceLocation = #_sourceLocation, _ body: () th
 
 // MARK: - Fixtures
 
-
 func options(json: Bool = false, pretty: Bool = false, stats: Int = 0, details: Bool = false) -> Options {
   var o = Options()
   o.json = json
@@ -186,9 +185,15 @@ indirect enum JSON: Equatable, CustomStringConvertible {
       case UInt8(ascii: "{"): return try object()
       case UInt8(ascii: "["): return try array()
       case UInt8(ascii: "\""): return .string(try string())
-      case UInt8(ascii: "t"): try expect("true"); return .bool(true)
-      case UInt8(ascii: "f"): try expect("false"); return .bool(false)
-      case UInt8(ascii: "n"): try expect("null"); return .null
+      case UInt8(ascii: "t"):
+        try expect("true")
+        return .bool(true)
+      case UInt8(ascii: "f"):
+        try expect("false")
+        return .bool(false)
+      case UInt8(ascii: "n"):
+        try expect("null")
+        return .null
       default: return try number()
       }
     }
@@ -197,7 +202,10 @@ indirect enum JSON: Equatable, CustomStringConvertible {
       at += 1
       var members: [Member] = []
       skipSpace()
-      if peek == UInt8(ascii: "}") { at += 1; return .object([]) }
+      if peek == UInt8(ascii: "}") {
+        at += 1
+        return .object([])
+      }
       while true {
         skipSpace()
         guard peek == UInt8(ascii: "\"") else { throw fail("expected a key") }
@@ -208,7 +216,10 @@ indirect enum JSON: Equatable, CustomStringConvertible {
         skipSpace()
         members.append(Member(key: key, value: try value()))
         skipSpace()
-        if peek == UInt8(ascii: ",") { at += 1; continue }
+        if peek == UInt8(ascii: ",") {
+          at += 1
+          continue
+        }
         try expect("}")
         return .object(members)
       }
@@ -218,12 +229,18 @@ indirect enum JSON: Equatable, CustomStringConvertible {
       at += 1
       var items: [JSON] = []
       skipSpace()
-      if peek == UInt8(ascii: "]") { at += 1; return .array([]) }
+      if peek == UInt8(ascii: "]") {
+        at += 1
+        return .array([])
+      }
       while true {
         skipSpace()
         items.append(try value())
         skipSpace()
-        if peek == UInt8(ascii: ",") { at += 1; continue }
+        if peek == UInt8(ascii: ",") {
+          at += 1
+          continue
+        }
         try expect("]")
         return .array(items)
       }
@@ -240,7 +257,10 @@ indirect enum JSON: Equatable, CustomStringConvertible {
       at += 1
       var scalars = String.UnicodeScalarView()
       var raw: [UInt8] = []
-      func flush() { scalars.append(contentsOf: String(decoding: raw, as: UTF8.self).unicodeScalars); raw = [] }
+      func flush() {
+        scalars.append(contentsOf: String(decoding: raw, as: UTF8.self).unicodeScalars)
+        raw = []
+      }
       while true {
         guard let c = peek else { throw fail("unterminated string") }
         at += 1

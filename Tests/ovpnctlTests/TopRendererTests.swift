@@ -64,11 +64,14 @@ struct TopRendererTests {
 
   @Test func screenFitsTheTerminal() {
     let rows = (1...50).map {
-      TopRow(ifname: "tun0", id: UInt32($0), remote: nil, rxRate: 0, txRate: 0, rxTotal: 0, txTotal: 0, idle: 0, idleAtLeast: true)
+      TopRow(
+        ifname: "tun0", id: UInt32($0), remote: nil, rxRate: 0, txRate: 0, rxTotal: 0, txTotal: 0, idle: 0,
+        idleAtLeast: true)
     }
     let s = TopRenderer.screen(rows, time: "T", interval: 1, error: nil, width: 80, height: 10)
     #expect(s.hasPrefix("\u{1B}[H") && s.hasSuffix("\u{1B}[J"))
-    let lines = String(s.dropFirst(3).dropLast(3)).split(separator: "\u{1B}[K\r\n", omittingEmptySubsequences: false).dropLast()
+    let lines = String(s.dropFirst(3).dropLast(3)).split(separator: "\u{1B}[K\r\n", omittingEmptySubsequences: false)
+      .dropLast()
     #expect(lines.count == 9)
     #expect(lines.allSatisfy { $0.count <= 80 })
     // 80 columns: no room for the remote column.

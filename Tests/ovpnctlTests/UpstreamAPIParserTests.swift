@@ -14,8 +14,13 @@ import Testing
     let listen = try parsePeerAdd("dev tun0 id 1 proto tcp listen :1194 tx-id 7")
     let fd = try parsePeerAdd("dev tun0 id 1 fd 3 tx-id 7")
     #expect(udp.config.txID == 7)
-    #expect(connect == .init(dev: "tun0", config: config(1) { $0.txID = 7 }, transport: .tcpConnect(remote: ep("192.0.2.1:1194"), local: nil)))
-    #expect(listen == .init(dev: "tun0", config: config(1) { $0.txID = 7 }, transport: .tcpListen(local: ep("[::]:1194"))))
+    #expect(
+      connect
+        == .init(
+          dev: "tun0", config: config(1) { $0.txID = 7 },
+          transport: .tcpConnect(remote: ep("192.0.2.1:1194"), local: nil)))
+    #expect(
+      listen == .init(dev: "tun0", config: config(1) { $0.txID = 7 }, transport: .tcpListen(local: ep("[::]:1194"))))
     #expect(fd == .init(dev: "tun0", config: config(1) { $0.txID = 7 }, transport: .descriptor(3)))
   }
 
@@ -41,16 +46,22 @@ import Testing
     #expect(throws: UsageError.wrong("0x", "a mark must be 0..0xffffffff")) {
       try parsePeerAdd("dev tun0 id 1 remote 192.0.2.1:1194 mark 0x")
     }
-    #expect(throws: UsageError("\"mark\" applies to the sockets ovpnctl opens; set SO_MARK on the socket given with \"fd\"")) {
+    #expect(
+      throws: UsageError("\"mark\" applies to the sockets ovpnctl opens; set SO_MARK on the socket given with \"fd\"")
+    ) {
       try parsePeerAdd("dev tun0 id 1 fd 3 mark 5")
     }
   }
 
   @Test func markedKeeperRequests() throws {
     let v4 = Endpoint(address: IPAddress("192.0.2.1")!, port: 1194)
-    #expect(KeeperProtocol.encode(.udpSocket(v4, mark: 0x420)) == [0x06, 4, 0xaa, 0x04, 192, 0, 2, 1, 0x20, 0x04, 0, 0])
+    #expect(
+      KeeperProtocol.encode(.udpSocket(v4, mark: 0x420)) == [0x06, 4, 0xaa, 0x04, 192, 0, 2, 1, 0x20, 0x04, 0, 0])
     #expect(KeeperProtocol.encode(.udpSocket(v4, mark: 0)) == KeeperProtocol.encode(.udpSocket(v4)))
-    #expect(KeeperProtocol.encode(.attach(v4, mark: 1, peer: 9)) == [0x07, 4, 0xaa, 0x04, 192, 0, 2, 1, 1, 0, 0, 0, 9, 0, 0, 0])
+    #expect(
+      KeeperProtocol.encode(.attach(v4, mark: 1, peer: 9)) == [
+        0x07, 4, 0xaa, 0x04, 192, 0, 2, 1, 1, 0, 0, 0, 9, 0, 0, 0,
+      ])
     for r in [KeeperProtocol.Request.udpSocket(v4, mark: 7), .attach(v4, mark: 0xffff_ffff, peer: 3)] {
       #expect(try KeeperProtocol.decodeRequest(KeeperProtocol.encode(r)[...]) == r)
     }

@@ -32,8 +32,9 @@ enum Batch {
           status = s
           if !context.options.force { stop = true }
         case .notUndone(let line, let text):
-          Terminal.err(ErrorMessages.sentence(
-            "\(file):\(line) ran before the failure above and could not be undone: \(text)"))
+          Terminal.err(
+            ErrorMessages.sentence(
+              "\(file):\(line) ran before the failure above and could not be undone: \(text)"))
         }
       }
       return !stop

@@ -95,9 +95,10 @@ final class BatchWindow {
   }
 
   /// A `peer add`: the new peer goes first, its keepalive after its reply.
-  func addPeer(_ op: Operation, _ link: Link, _ codec: any OvpnCodec, _ config: PeerConfig,
-               record: (KeeperClient, Endpoint, UInt32)?) throws(CommandError)
-  {
+  func addPeer(
+    _ op: Operation, _ link: Link, _ codec: any OvpnCodec, _ config: PeerConfig,
+    record: (KeeperClient, Endpoint, UInt32)?
+  ) throws(CommandError) {
     var new = config
     new.keepaliveInterval = nil
     new.keepaliveTimeout = nil
@@ -169,12 +170,19 @@ final class BatchWindow {
       reports.append(.failed(line: e.line, ErrorMessages.describe(e.error!), status: e.error!.exitStatus))
       for (i, err) in zip(undo, errors) {
         entries[i].undone = true
-        if let err { reports.append(.notUndone(line: entries[i].line, ErrorMessages.netlink(err, .peerDel(dev: entries[i].link.name, id: entries[i].peer)))) }
+        if let err {
+          reports.append(
+            .notUndone(
+              line: entries[i].line,
+              ErrorMessages.netlink(err, .peerDel(dev: entries[i].link.name, id: entries[i].peer))))
+        }
       }
       return reports
     }
     for e in entries {
-      if let err = e.error { reports.append(.failed(line: e.line, ErrorMessages.describe(err), status: err.exitStatus)) }
+      if let err = e.error {
+        reports.append(.failed(line: e.line, ErrorMessages.describe(err), status: err.exitStatus))
+      }
     }
     return reports
   }

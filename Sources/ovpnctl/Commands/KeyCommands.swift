@@ -113,9 +113,12 @@ enum KeyCommands {
       }
       var keys: [KeyInfo] = []
       for s in slot.map({ [$0] }) ?? KeySlot.allCases {
-        if let k = try kernel(op, { () throws(NetlinkError) in
-          try ctx.client.key(link, codec: codec, peerID: peer, slot: s)
-        }) {
+        if let k = try kernel(
+          op,
+          { () throws(NetlinkError) in
+            try ctx.client.key(link, codec: codec, peerID: peer, slot: s)
+          })
+        {
           keys.append(k)
         }
       }

@@ -34,9 +34,12 @@ enum ConfigCommands {
       for p in peers where ids?.contains(p.id) ?? true {
         let kop = Operation.keyGet(dev: link.name, peer: p.id)
         for slot in KeySlot.allCases {
-          if let k = try kernel(kop, { () throws(NetlinkError) in
-            try ctx.client.key(link, codec: codec, peerID: p.id, slot: slot)
-          }) {
+          if let k = try kernel(
+            kop,
+            { () throws(NetlinkError) in
+              try ctx.client.key(link, codec: codec, peerID: p.id, slot: slot)
+            })
+          {
             found[p.id, default: []].append(k)
           }
         }

@@ -115,7 +115,11 @@ enum ConfigPlanner {
         !rekey.contains(SlotRef(peer: p.id, slot: .primary))
       {
         plan.steps.append(["key", "swap", "dev", dev, "peer", String(p.id)])
-        reported = r.map { var k = $0; k.slot = k.slot == .primary ? .secondary : .primary; return k }
+        reported = r.map {
+          var k = $0
+          k.slot = k.slot == .primary ? .secondary : .primary
+          return k
+        }
       }
       for k in mine {
         let forced = rekey.contains(SlotRef(peer: p.id, slot: k.slot))

@@ -50,7 +50,8 @@ enum ConfigRenderer {
         if mine.isEmpty { out += "# no keys installed\n" }
         for k in mine {
           let cipher = Cipher.fromAlgorithm(k.algorithm) ?? "algorithm-\(k.algorithm)"
-          out += "# key peer \(p.id) slot \(k.slot.name) key-id \(k.keyID) cipher \(cipher)"
+          out +=
+            "# key peer \(p.id) slot \(k.slot.name) key-id \(k.keyID) cipher \(cipher)"
             + " encrypt FILE decrypt FILE\n"
         }
         if !mine.isEmpty {

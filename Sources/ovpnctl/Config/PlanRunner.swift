@@ -36,7 +36,8 @@ enum PlanRunner {
           rolledBack = ConfigPlanner.line(rollback)
           if (try? runStep(rollback, ctx)) == nil { rolledBack = nil }
         }
-        report(dev, lines, applied: i, failure: (lines[i], ErrorMessages.describe(error)), plan.notes,
+        report(
+          dev, lines, applied: i, failure: (lines[i], ErrorMessages.describe(error)), plan.notes,
           rolledBack: rolledBack, ctx)
         throw error
       }

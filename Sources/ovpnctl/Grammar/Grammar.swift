@@ -203,7 +203,6 @@ enum Grammar {
       redraws in place until q or ^C; otherwise it prints a block per interval, N of them.
       """)
 
-
   static let configFile = ValueSpec(metavar: "FILE", kind: .file)
 
   static let showconf = ObjectSpec(

@@ -125,7 +125,8 @@ final class Keeper {
     } catch {
       throw KeeperStartError(errno: EACCES, text: ErrorMessages.describe(error))
     }
-    let s = socket(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    let s = socket(
+      AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     guard s >= 0 else { throw KeeperStartError(errno: cmnl_errno(), text: "socket(AF_UNIX) failed") }
     listener = s
     let path = place.socketPath
@@ -451,7 +452,9 @@ final class Keeper {
   static func openUDP(_ local: Endpoint, mark: UInt32) throws(NetlinkError) -> Int32 {
     do throws(NetlinkError) {
       return try TransportSocket.udp(local: local, mark: mark)
-    } catch .system(_, let e) where e == EAFNOSUPPORT && local.address.isV6 && local.address.bytes.allSatisfy({ $0 == 0 }) {
+    } catch .system(_, let e)
+      where e == EAFNOSUPPORT && local.address.isV6 && local.address.bytes.allSatisfy({ $0 == 0 })
+    {
       return try TransportSocket.udp(local: Endpoint(address: .any(v6: false), port: local.port), mark: mark)
     }
   }

@@ -73,7 +73,8 @@ final class KeeperClient {
     let deadline = Clock.now() + Self.timeout
     while true {
       guard Clock.now() < deadline else {
-        throw .failure("timed out after \(Self.timeout / 1000) s reaching the socket keeper of \(link.name) (\(place.socketPath))")
+        throw .failure(
+          "timed out after \(Self.timeout / 1000) s reaching the socket keeper of \(link.name) (\(place.socketPath))")
       }
       switch try attempt() {
       case .connected(let s):
@@ -88,7 +89,8 @@ final class KeeperClient {
   }
 
   private func attempt() throws(CommandError) -> Attempt {
-    let s = socket(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    let s = socket(
+      AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     guard s >= 0 else { throw .failure("socket(AF_UNIX): \(errnoDescription(cmnl_errno()))") }
     let rc = KeeperPlace.withAddress(place.socketPath) { Glibc.connect(s, $0, $1) }
     if rc == 0 { return .connected(s) }

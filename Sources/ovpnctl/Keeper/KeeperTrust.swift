@@ -39,7 +39,8 @@ enum KeeperTrust {
       throw .failure("the socket keeper address \(path) is held by \(who), not by root; refusing to hand it a socket")
     }
     if let exe, let mine = executable(getpid()), !sameProgram(c.pid, exe, mine) {
-      throw .failure("the socket keeper address \(path) is held by \(who), which is not ovpnctl; refusing to hand it a socket")
+      throw .failure(
+        "the socket keeper address \(path) is held by \(who), which is not ovpnctl; refusing to hand it a socket")
     }
   }
 

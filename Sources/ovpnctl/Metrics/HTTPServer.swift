@@ -27,7 +27,9 @@ final class HTTPServer {
   /// Listens on `address` (nil: every address, IPv6 and IPv4) and `port`.
   init(address: IPAddress?, port: UInt16) throws(CommandError) {
     let local = Endpoint(address: address ?? .any(v6: true), port: port)
-    let fd = socket(local.address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+    let fd = socket(
+      local.address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue),
+      0)
     guard fd >= 0 else { throw .failure("socket: \(errnoDescription(cmnl_errno()))") }
     var on: Int32 = 1
     _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, 4)

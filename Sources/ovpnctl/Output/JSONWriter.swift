@@ -58,11 +58,23 @@ struct JSONWriter {
     if pretty { buffer.append(": ") } else { buffer.append(byte: UInt8(ascii: ":")) }
   }
 
-  mutating func beginObject() { if depth > 0 { separate() }; open(UInt8(ascii: "{")) }
-  mutating func beginObject(_ name: StaticString) { key(name); open(UInt8(ascii: "{")) }
+  mutating func beginObject() {
+    if depth > 0 { separate() }
+    open(UInt8(ascii: "{"))
+  }
+  mutating func beginObject(_ name: StaticString) {
+    key(name)
+    open(UInt8(ascii: "{"))
+  }
   mutating func endObject() { close(UInt8(ascii: "}")) }
-  mutating func beginArray() { if depth > 0 { separate() }; open(UInt8(ascii: "[")) }
-  mutating func beginArray(_ name: StaticString) { key(name); open(UInt8(ascii: "[")) }
+  mutating func beginArray() {
+    if depth > 0 { separate() }
+    open(UInt8(ascii: "["))
+  }
+  mutating func beginArray(_ name: StaticString) {
+    key(name)
+    open(UInt8(ascii: "["))
+  }
   mutating func endArray() { close(UInt8(ascii: "]")) }
 
   mutating func field(_ name: StaticString, _ value: String?) {

@@ -100,17 +100,39 @@ enum LinkRenderer {
   static func statsTable(_ s: LinkStats, detail: Bool) -> String {
     typealias Column = (String, LinkStats.Field)
     var rows: [(String, [Column])] = [
-      ("RX:", [("bytes", .rxBytes), ("packets", .rxPackets), ("errors", .rxErrors), ("dropped", .rxDropped),
-        ("missed", .rxMissedErrors), ("mcast", .multicast), ("nohandler", .rxNohandler),
-        ("otherhost", .rxOtherhostDropped)]),
-      ("TX:", [("bytes", .txBytes), ("packets", .txPackets), ("errors", .txErrors), ("dropped", .txDropped),
-        ("carrier", .txCarrierErrors), ("collsns", .collisions)]),
+      (
+        "RX:",
+        [
+          ("bytes", .rxBytes), ("packets", .rxPackets), ("errors", .rxErrors), ("dropped", .rxDropped),
+          ("missed", .rxMissedErrors), ("mcast", .multicast), ("nohandler", .rxNohandler),
+          ("otherhost", .rxOtherhostDropped),
+        ]
+      ),
+      (
+        "TX:",
+        [
+          ("bytes", .txBytes), ("packets", .txPackets), ("errors", .txErrors), ("dropped", .txDropped),
+          ("carrier", .txCarrierErrors), ("collsns", .collisions),
+        ]
+      ),
     ]
     if detail {
-      rows.append(("RX errors:", [("length", .rxLengthErrors), ("crc", .rxCRCErrors), ("frame", .rxFrameErrors),
-        ("fifo", .rxFIFOErrors), ("overrun", .rxOverErrors)]))
-      rows.append(("TX errors:", [("aborted", .txAbortedErrors), ("fifo", .txFIFOErrors), ("window", .txWindowErrors),
-        ("heartbt", .txHeartbeatErrors)]))
+      rows.append(
+        (
+          "RX errors:",
+          [
+            ("length", .rxLengthErrors), ("crc", .rxCRCErrors), ("frame", .rxFrameErrors),
+            ("fifo", .rxFIFOErrors), ("overrun", .rxOverErrors),
+          ]
+        ))
+      rows.append(
+        (
+          "TX errors:",
+          [
+            ("aborted", .txAbortedErrors), ("fifo", .txFIFOErrors), ("window", .txWindowErrors),
+            ("heartbt", .txHeartbeatErrors),
+          ]
+        ))
     }
     let labelWidth = rows.map(\.0.count).max() ?? 0
     var out = ""

@@ -13,14 +13,31 @@ enum MetricsRenderer {
   }
 
   static let peerCounters: [PeerCounter] = [
-    .init(name: "ovpn_peer_vpn_rx_bytes_total", help: "Bytes received from the peer, tunnel side (decrypted; vpn-rx-bytes).") { $0.vpnRxBytes },
-    .init(name: "ovpn_peer_vpn_tx_bytes_total", help: "Bytes sent to the peer, tunnel side (before encryption; vpn-tx-bytes).") { $0.vpnTxBytes },
-    .init(name: "ovpn_peer_vpn_rx_packets_total", help: "Packets received from the peer, tunnel side (vpn-rx-packets).") { $0.vpnRxPackets },
-    .init(name: "ovpn_peer_vpn_tx_packets_total", help: "Packets sent to the peer, tunnel side (vpn-tx-packets).") { $0.vpnTxPackets },
-    .init(name: "ovpn_peer_link_rx_bytes_total", help: "Bytes received from the peer on its transport (encrypted; link-rx-bytes).") { $0.linkRxBytes },
-    .init(name: "ovpn_peer_link_tx_bytes_total", help: "Bytes sent to the peer on its transport (encrypted; link-tx-bytes).") { $0.linkTxBytes },
-    .init(name: "ovpn_peer_link_rx_packets_total", help: "Packets received from the peer on its transport (link-rx-packets).") { $0.linkRxPackets },
-    .init(name: "ovpn_peer_link_tx_packets_total", help: "Packets sent to the peer on its transport (link-tx-packets).") { $0.linkTxPackets },
+    .init(
+      name: "ovpn_peer_vpn_rx_bytes_total", help: "Bytes received from the peer, tunnel side (decrypted; vpn-rx-bytes)."
+    ) { $0.vpnRxBytes },
+    .init(
+      name: "ovpn_peer_vpn_tx_bytes_total",
+      help: "Bytes sent to the peer, tunnel side (before encryption; vpn-tx-bytes)."
+    ) { $0.vpnTxBytes },
+    .init(name: "ovpn_peer_vpn_rx_packets_total", help: "Packets received from the peer, tunnel side (vpn-rx-packets).")
+    { $0.vpnRxPackets },
+    .init(name: "ovpn_peer_vpn_tx_packets_total", help: "Packets sent to the peer, tunnel side (vpn-tx-packets).") {
+      $0.vpnTxPackets
+    },
+    .init(
+      name: "ovpn_peer_link_rx_bytes_total",
+      help: "Bytes received from the peer on its transport (encrypted; link-rx-bytes)."
+    ) { $0.linkRxBytes },
+    .init(
+      name: "ovpn_peer_link_tx_bytes_total", help: "Bytes sent to the peer on its transport (encrypted; link-tx-bytes)."
+    ) { $0.linkTxBytes },
+    .init(
+      name: "ovpn_peer_link_rx_packets_total",
+      help: "Packets received from the peer on its transport (link-rx-packets)."
+    ) { $0.linkRxPackets },
+    .init(name: "ovpn_peer_link_tx_packets_total", help: "Packets sent to the peer on its transport (link-tx-packets).")
+    { $0.linkTxPackets },
   ]
 
   /// Interface counters from IFLA_STATS64: the ones `ip -s link` shows first.
@@ -40,7 +57,10 @@ enum MetricsRenderer {
     let p = row.peer
     return PrometheusWriter.Labels([
       ("interface", link.name), ("peer_id", String(p.id)),
-      ("remote", p.remote.map { Endpoint(address: $0.address.unmapped, port: $0.port, scopeID: $0.scopeID).description }),
+      (
+        "remote",
+        p.remote.map { Endpoint(address: $0.address.unmapped, port: $0.port, scopeID: $0.scopeID).description }
+      ),
       ("vpn_ipv4", p.vpnIPv4?.description), ("vpn_ipv6", p.vpnIPv6?.description),
       ("common_name", row.commonName),
     ])

@@ -84,7 +84,8 @@ struct StatusFile: Equatable {
     } else if first == "OpenVPN STATISTICS" {
       throw Problem(line: 1, message: "a p2p instance's statistics, not a server's client list (--mode server)")
     } else {
-      throw Problem(line: 1, message: "not an OpenVPN status file (--status-version 2 or 3): it starts with \"\(clip(first))\"")
+      throw Problem(
+        line: 1, message: "not an OpenVPN status file (--status-version 2 or 3): it starts with \"\(clip(first))\"")
     }
 
     var columns: [String: Int]?
