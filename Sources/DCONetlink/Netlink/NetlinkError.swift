@@ -9,12 +9,14 @@ public struct ExtAck: Equatable, Sendable {
   /// NLMSGERR_ATTR_MISS_TYPE: type of a required attribute that was missing.
   public var missingType: UInt32?
 
+  /// Extended ACK attributes as given; nil means the kernel did not send that one.
   public init(message: String? = nil, offset: UInt32? = nil, missingType: UInt32? = nil) {
     self.message = message
     self.offset = offset
     self.missingType = missingType
   }
 
+  /// Whether none of the three attributes is present.
   public var isEmpty: Bool { message == nil && offset == nil && missingType == nil }
 }
 
@@ -43,6 +45,7 @@ public enum NetlinkError: Error, Equatable, Sendable {
   /// The kernel API of this interface cannot do what was asked.
   case unsupported(String)
 
+  /// The errno of `.system` and `.kernel`; nil for every other case.
   public var errno: Int32? {
     switch self {
     case .system(_, let e), .kernel(let e, _): return e

@@ -12,6 +12,7 @@ public final class DCOClient {
   private var codecs: [OvpnKind: any OvpnCodec] = [:]
   private var featureCache: [OvpnKind: OvpnFeatures] = [:]
 
+  /// A client; no socket is opened until the first call.
   public init() {}
 
   /// For tests: fixed transports instead of kernel sockets.
@@ -102,10 +103,12 @@ public final class DCOClient {
 
   // MARK: links
 
+  /// Every interface in the network namespace, of any kind (one RTM_GETLINK dump).
   public func links() throws(NetlinkError) -> [Link] {
     try rtnl().transact(LinkMessages.dumpLinks(), decode: LinkMessages.decodeLink)
   }
 
+  /// The interface `name`; `.noSuchDevice` if there is none or the name is empty or too long.
   public func link(named name: String) throws(NetlinkError) -> Link {
     guard name.utf8.count < Int(IFNAMSIZ), !name.isEmpty else { throw .noSuchDevice(name) }
     do throws(NetlinkError) {
@@ -117,6 +120,7 @@ public final class DCOClient {
     }
   }
 
+  /// The interface with that index; nil if there is none.
   public func link(index: UInt32) throws(NetlinkError) -> Link? {
     do throws(NetlinkError) {
       return try rtnl().transact(LinkMessages.getLink(index: index), decode: LinkMessages.decodeLink).first
@@ -160,6 +164,7 @@ public final class DCOClient {
     return k
   }
 
+  /// Deletes the interface (RTM_DELLINK); the kernel removes its peers with reason `teardown`.
   public func deleteLink(index: UInt32) throws(NetlinkError) {
     try rtnl().perform(LinkMessages.deleteLink(index: index))
   }

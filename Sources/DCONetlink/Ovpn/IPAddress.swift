@@ -5,6 +5,7 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
   /// 4 or 16 bytes.
   public let bytes: [UInt8]
 
+  /// An address from 4 (IPv4) or 16 (IPv6) network-order bytes; nil for any other count.
   public init?(bytes: [UInt8]) {
     guard bytes.count == 4 || bytes.count == 16 else { return nil }
     self.bytes = bytes
@@ -22,12 +23,16 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
     }
   }
 
+  /// The wildcard address: `0.0.0.0`, or `::` when `v6`.
   public static func any(v6: Bool) -> IPAddress {
     IPAddress(bytes: [UInt8](repeating: 0, count: v6 ? 16 : 4))!
   }
 
+  /// Whether this is an IPv4 address (4 bytes).
   public var isV4: Bool { bytes.count == 4 }
+  /// Whether this is an IPv6 address (16 bytes), v4-mapped ones included.
   public var isV6: Bool { bytes.count == 16 }
+  /// AF_INET or AF_INET6.
   public var family: Int32 { isV4 ? AF_INET : AF_INET6 }
 
   /// ::ffff:a.b.c.d
@@ -38,6 +43,7 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
   /// The IPv4 address inside a v4-mapped IPv6 address; otherwise self.
   public var unmapped: IPAddress { isV4Mapped ? IPAddress(bytes: Array(bytes[12..<16]))! : self }
 
+  /// The address as inet_ntop(3) writes it: `192.0.2.1`, `2001:db8::1`.
   public var description: String {
     var out = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
     _ = inet_ntop(family, bytes, &out, socklen_t(out.count))
@@ -47,10 +53,14 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
 
 /// A transport endpoint: address, port, and the IPv6 scope where it matters.
 public struct Endpoint: Hashable, Sendable, CustomStringConvertible {
+  /// The IPv4 or IPv6 address.
   public var address: IPAddress
+  /// The port, in host byte order.
   public var port: UInt16
+  /// The IPv6 scope (an interface index) of a link-local address; 0 for none.
   public var scopeID: UInt32
 
+  /// An endpoint; `scopeID` applies to IPv6 only.
   public init(address: IPAddress, port: UInt16, scopeID: UInt32 = 0) {
     self.address = address
     self.port = port

@@ -12,6 +12,7 @@ public struct OvpnFeatures: Equatable, Sendable {
   /// notification: this is inferred from tx-id, which came with it.
   public var floatNotification = false
 
+  /// No optional feature.
   public init() {}
 
   /// The names `link show -d` prints, in a fixed order.

@@ -67,6 +67,7 @@ public struct OvpnInterface {
     try client.setPeer(link, codec: codec, config)
   }
 
+  /// Removes a peer; the kernel reports it gone with reason `userspace`.
   public func deletePeer(id: UInt32) throws(NetlinkError) {
     try client.deletePeer(link, codec: codec, id: id)
   }
@@ -81,6 +82,7 @@ public struct OvpnInterface {
     try client.swapKeys(link, codec: codec, peerID: peer)
   }
 
+  /// Removes the key in one slot of a peer.
   public func deleteKey(peer: UInt32, slot: KeySlot) throws(NetlinkError) {
     try client.deleteKey(link, codec: codec, peerID: peer, slot: slot)
   }

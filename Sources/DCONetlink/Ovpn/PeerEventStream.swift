@@ -2,6 +2,7 @@ import CMnl
 
 /// One thing read from the `peers` multicast groups.
 public enum PeerEventItem: Equatable, Sendable {
+  /// A decoded notification.
   case event(OvpnEvent)
   /// The kernel dropped notifications (ENOBUFS): whoever tracks peers must
   /// resynchronise with a dump.
@@ -24,6 +25,7 @@ public final class PeerEventStream {
   private var codecs: [UInt16: any OvpnCodec] = [:]
   private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 8)
 
+  /// The socket's descriptor, to poll for input before `drain`; it belongs to the stream.
   public var fileDescriptor: Int32 { socket.fileDescriptor }
 
   deinit { buffer.deallocate() }

@@ -4,8 +4,10 @@ import CMnl
 /// It never becomes a String or an Array, so no copy outlives it.
 public final class SecretBytes {
   private let storage: UnsafeMutableRawBufferPointer
+  /// How many bytes the value holds now (0 until filled).
   public private(set) var count: Int
 
+  /// An empty value with room for `capacity` bytes, zeroed.
   public init(capacity: Int) {
     storage = .allocate(byteCount: max(capacity, 1), alignment: 16)
     storage.initializeMemory(as: UInt8.self, repeating: 0)
@@ -24,8 +26,10 @@ public final class SecretBytes {
     storage.deallocate()
   }
 
+  /// The size of the owned buffer in bytes.
   public var capacity: Int { storage.count }
 
+  /// Calls `body` with the `count` bytes held; the pointer is valid only inside `body`.
   public func withBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
     try body(UnsafeRawBufferPointer(rebasing: storage[0..<count]))
   }

@@ -6,10 +6,18 @@
 public struct LinkStats: Equatable, Sendable {
   /// The fields of `struct rtnl_link_stats64`, in the kernel's order.
   public enum Field: Int, CaseIterable, Sendable {
+    /// The eight basic counters every kernel sends, received and sent: good packets, good bytes,
+    /// bad packets (`rx_errors`, `tx_errors`) and packets dropped (`rx_dropped`, `tx_dropped`).
     case rxPackets, txPackets, rxBytes, txBytes, rxErrors, txErrors, rxDropped, txDropped
+    /// `multicast`: multicast packets received; `collisions`: collisions while sending.
     case multicast, collisions
+    /// Receive error details: bad length, receiver overrun, CRC, frame alignment, FIFO, and
+    /// packets missed by the host (`rx_length_errors` ... `rx_missed_errors`).
     case rxLengthErrors, rxOverErrors, rxCRCErrors, rxFrameErrors, rxFIFOErrors, rxMissedErrors
+    /// Transmit error details: aborted, carrier, FIFO, heartbeat, window (`tx_aborted_errors` ... `tx_window_errors`).
     case txAbortedErrors, txCarrierErrors, txFIFOErrors, txHeartbeatErrors, txWindowErrors
+    /// Compressed packets received and sent; packets dropped for want of a handler (`rx_nohandler`, 4.6+)
+    /// or as addressed to another host (`rx_otherhost_dropped`, 5.19+).
     case rxCompressed, txCompressed, rxNohandler, rxOtherhostDropped
 
     /// The kernel's field name in kebab case: `rx_crc_errors` is `rx-crc-errors`.
@@ -68,12 +76,20 @@ public struct LinkStats: Equatable, Sendable {
   /// The counters this kernel reports, in kernel order.
   public var reported: [(Field, UInt64)] { zip(Field.allCases, values).map { ($0, $1) } }
 
+  /// `rx_packets`: good packets received.
   public var rxPackets: UInt64 { values[0] }
+  /// `tx_packets`: packets sent.
   public var txPackets: UInt64 { values[1] }
+  /// `rx_bytes`: bytes of good packets received.
   public var rxBytes: UInt64 { values[2] }
+  /// `tx_bytes`: bytes of packets sent.
   public var txBytes: UInt64 { values[3] }
+  /// `rx_errors`: bad packets received.
   public var rxErrors: UInt64 { values[4] }
+  /// `tx_errors`: packets that failed to be sent.
   public var txErrors: UInt64 { values[5] }
+  /// `rx_dropped`: packets received but dropped before being processed.
   public var rxDropped: UInt64 { values[6] }
+  /// `tx_dropped`: packets dropped on their way out.
   public var txDropped: UInt64 { values[7] }
 }

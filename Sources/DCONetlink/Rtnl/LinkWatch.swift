@@ -7,10 +7,12 @@ public final class LinkWatch {
   private let socket: NetlinkSocket
   private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 32768, alignment: 8)
 
+  /// The socket's descriptor, to poll for input before `drain`; it belongs to the watch.
   public var fileDescriptor: Int32 { socket.fileDescriptor }
 
   deinit { buffer.deallocate() }
 
+  /// Opens an rtnetlink socket subscribed to RTNLGRP_LINK.
   public init() throws(NetlinkError) {
     socket = try NetlinkSocket(bus: NETLINK_ROUTE)
     socket.setReceiveBuffer(bytes: 4 << 20)
@@ -25,6 +27,7 @@ public final class LinkWatch {
     public var lost = false
   }
 
+  /// Reads every queued message, without blocking, and sums up what they say.
   public func drain() throws(NetlinkError) -> Changes {
     var changes = Changes()
     while true {
