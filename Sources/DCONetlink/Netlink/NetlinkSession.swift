@@ -101,7 +101,9 @@ package final class NetlinkSession {
   /// queued (up to what is pending) when none is left.
   private func nextDatagram() throws(NetlinkError) -> UnsafeRawBufferPointer {
     let slab: UnsafeMutableRawBufferPointer
-    if let acks { slab = acks } else {
+    if let acks {
+      slab = acks
+    } else {
       slab = .allocate(byteCount: Self.ackBatch * Self.ackSlot, alignment: 8)
       acks = slab
     }

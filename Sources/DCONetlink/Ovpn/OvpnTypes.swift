@@ -61,7 +61,8 @@ public enum Cipher: UInt8, Sendable, CaseIterable {
 public enum DeleteReason: UInt32, Sendable {
   /// `teardown`: the interface went, or a p2p peer was replaced; `userspace`: a delete request;
   /// `expired`: keepalive timeout; `transportError`: TCP failure; `transportDisconnect`: socket closed (upstream only).
-  case teardown = 0, userspace, expired, transportError, transportDisconnect
+  case teardown = 0
+  case userspace, expired, transportError, transportDisconnect
 
   /// `teardown`, `userspace`, `expired`, `transport-error` or `transport-disconnect`.
   public var name: String {
