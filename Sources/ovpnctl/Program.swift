@@ -12,8 +12,7 @@ enum Program {
     do {
       (options, words) = try Options.parse(argv)
     } catch {
-      Terminal.err(ErrorMessages.describe(.usage(error)))
-      return 1
+      return CommandError.usage(error).report()
     }
     if options.version {
       Terminal.out("ovpnctl \(version) (DCONetlink; APIs: ovpn, ovpn-dco-v2)")
@@ -74,8 +73,7 @@ enum Program {
       Terminal.flush()
       return 0
     } catch {
-      Terminal.err(ErrorMessages.describe(error))
-      return error.exitStatus
+      return error.report()
     }
   }
 

@@ -1,4 +1,4 @@
-// DCOClient over mock transports: family resolution and caching, the kind
+// DCOClient over mock channels: family resolution and caching, the kind
 // choice, the legacy keepalive follow-up, key reads, link lookups.
 
 import NetlinkFakes
@@ -10,8 +10,8 @@ import Testing
 /// Everything that is not a GETFAMILY is acknowledged, or answered by `other`.
 func genlKernel(
   families: [String: UInt16], other: ((_ request: [UInt8]) -> [[UInt8]]?)? = nil
-) -> MockTransport {
-  let t = MockTransport()
+) -> MockChannel {
+  let t = MockChannel()
   t.responder = { req, _ in
     let seq = sequenceOf(req)
     let type = UInt16(req[4]) | UInt16(req[5]) << 8
@@ -73,7 +73,7 @@ func genlCommand(_ request: [UInt8]) -> (type: UInt16, cmd: UInt8) {
   }
 
   @Test func linkAddWithoutTypePrefersOvpn() throws {
-    let rtnl = ackingTransport()
+    let rtnl = ackingChannel()
     let c = DCOClient(genl: genlKernel(families: ["ovpn": 0x1b, "ovpn-dco-v2": 0x1a]), rtnl: rtnl)
     #expect(try c.addLink(name: "tun0", kind: nil, mode: .mp, mtu: nil) == .ovpn)
     let want = try LinkMessages.newLink(name: "tun0", kind: .ovpn, mode: .mp, mtu: nil)
@@ -82,7 +82,7 @@ func genlCommand(_ request: [UInt8]) -> (type: UInt16, cmd: UInt8) {
   }
 
   @Test func linkAddWithoutTypeFallsBackToOvpnDCO() throws {
-    let rtnl = ackingTransport()
+    let rtnl = ackingChannel()
     let c = DCOClient(genl: genlKernel(families: ["ovpn-dco-v2": 0x1a]), rtnl: rtnl)
     #expect(try c.addLink(name: "tun0", kind: nil, mode: nil, mtu: 1400) == .ovpnDCO)
     let want = try LinkMessages.newLink(name: "tun0", kind: .ovpnDCO, mode: nil, mtu: 1400)
@@ -91,7 +91,7 @@ func genlCommand(_ request: [UInt8]) -> (type: UInt16, cmd: UInt8) {
   }
 
   @Test func linkAddWithoutAnyModuleIsNoKernelSupport() {
-    let rtnl = ackingTransport()
+    let rtnl = ackingChannel()
     let c = DCOClient(genl: genlKernel(families: [:]), rtnl: rtnl)
     #expect(netlinkError { _ = try c.addLink(name: "tun0", kind: nil, mode: nil, mtu: nil) } == .noKernelSupport)
     #expect(netlinkError { _ = try c.addLink(name: "tun0", kind: .ovpn, mode: nil, mtu: nil) } == .noKernelSupport)
@@ -220,7 +220,7 @@ func genlCommand(_ request: [UInt8]) -> (type: UInt16, cmd: UInt8) {
   }
 
   @Test func linksAreDumpedOverRtnetlink() throws {
-    let rtnl = MockTransport()
+    let rtnl = MockChannel()
     rtnl.responder = { req, _ in
       let seq = sequenceOf(req)
       return [
@@ -240,14 +240,14 @@ func genlCommand(_ request: [UInt8]) -> (type: UInt16, cmd: UInt8) {
   }
 
   @Test func linkByNameMapsENODEV() {
-    let rtnl = MockTransport()
+    let rtnl = MockChannel()
     rtnl.responder = { req, _ in [errorMessage(errno: K.ENODEV, seq: sequenceOf(req))] }
     let c = DCOClient(genl: nil, rtnl: rtnl)
     #expect(netlinkError { _ = try c.link(named: "nope") } == .noSuchDevice("nope"))
   }
 
   @Test func overlongOrEmptyNamesAreNotSent() {
-    let rtnl = ackingTransport()
+    let rtnl = ackingChannel()
     let c = DCOClient(genl: nil, rtnl: rtnl)
     #expect(netlinkError { _ = try c.link(named: "0123456789abcdef") } == .noSuchDevice("0123456789abcdef"))
     #expect(netlinkError { _ = try c.link(named: "") } == .noSuchDevice(""))
@@ -255,7 +255,7 @@ func genlCommand(_ request: [UInt8]) -> (type: UInt16, cmd: UInt8) {
   }
 
   @Test func nonOvpnLinkIsRefused() {
-    let rtnl = MockTransport()
+    let rtnl = MockChannel()
     rtnl.responder = { req, _ in
       [
         Canned.link(index: 3, name: "eth0", kind: "veth", data: nil, seq: sequenceOf(req), flags: 0),
@@ -267,7 +267,7 @@ func genlCommand(_ request: [UInt8]) -> (type: UInt16, cmd: UInt8) {
   }
 
   @Test func ovpnLinkComesWithItsCodec() throws {
-    let rtnl = MockTransport()
+    let rtnl = MockChannel()
     rtnl.responder = { req, _ in
       [Canned.link(index: 5, seq: sequenceOf(req), flags: 0), ackMessage(seq: sequenceOf(req))]
     }

@@ -13,14 +13,14 @@ private func request(_ id: UInt32) throws -> NetlinkMessage {
 
 @Suite struct PipelineTests {
   @Test func acksAreReadAfterAllRequestsAndMatchedInOrder() throws {
-    let t = ManyAtOnceTransport()
+    let t = ManyAtOnceChannel()
     // Request 2 fails with extack text; the others are acknowledged.
     t.responder = { r in
       let seq = sequenceOf(r)
       if seq == 11 { return [errorMessage(errno: K.ENOENT, seq: seq, tlvs: nla(K.extMsg, cstr("no such peer")))] }
       return [ackMessage(seq: seq)]
     }
-    let s = NetlinkSession(transport: t, firstSequence: 10)
+    let s = NetlinkSession(channel: t, firstSequence: 10)
     var seqs: [UInt32] = []
     for id in 1...3 as ClosedRange<UInt32> { seqs.append(try s.submit(try request(id))) }
     #expect(seqs == [10, 11, 12])
@@ -39,9 +39,9 @@ private func request(_ id: UInt32) throws -> NetlinkMessage {
   }
 
   @Test func aReplyWithAnotherSequenceIsMalformedAndAbandonsThePipeline() throws {
-    let t = ManyAtOnceTransport()
+    let t = ManyAtOnceChannel()
     t.responder = { r in [ackMessage(seq: sequenceOf(r) + 1)] }
-    let s = NetlinkSession(transport: t, firstSequence: 5)
+    let s = NetlinkSession(channel: t, firstSequence: 5)
     try s.submit(try request(1))
     try s.submit(try request(2))
     #expect(throws: NetlinkError.malformed("reply carries sequence 6, expected 5")) { try s.nextAck() }
@@ -49,9 +49,9 @@ private func request(_ id: UInt32) throws -> NetlinkMessage {
   }
 
   @Test func aReplyToAnotherPortIsMalformed() throws {
-    let t = ManyAtOnceTransport()
+    let t = ManyAtOnceChannel()
     t.responder = { r in [ackMessage(seq: sequenceOf(r), pid: K.port + 1)] }
-    let s = NetlinkSession(transport: t, firstSequence: 5)
+    let s = NetlinkSession(channel: t, firstSequence: 5)
     try s.submit(try request(1))
     #expect(throws: NetlinkError.malformed("reply addressed to port \(K.port + 1), expected \(K.port)")) {
       try s.nextAck()
@@ -59,11 +59,11 @@ private func request(_ id: UInt32) throws -> NetlinkMessage {
   }
 
   @Test func repliesComeOneAtATimeThroughAPlainTransport() throws {
-    let t = MockTransport()
+    let t = MockChannel()
     t.responder = { r, _ in
       sequenceOf(r) == 2 ? [errorMessage(errno: K.EEXIST, seq: 2)] : [ackMessage(seq: sequenceOf(r))]
     }
-    let s = NetlinkSession(transport: t, firstSequence: 1)
+    let s = NetlinkSession(channel: t, firstSequence: 1)
     for id in 1...3 as ClosedRange<UInt32> { try s.submit(try request(id)) }
     #expect(try s.nextAck() == nil)
     #expect(try s.nextAck() == .kernel(errno: K.EEXIST, extack: ExtAck()))
@@ -74,8 +74,8 @@ private func request(_ id: UInt32) throws -> NetlinkMessage {
   }
 
   @Test func aSystemErrorAbandonsWhatIsPending() throws {
-    let t = ManyAtOnceTransport()  // answers nothing
-    let s = NetlinkSession(transport: t, firstSequence: 1)
+    let t = ManyAtOnceChannel()  // answers nothing
+    let s = NetlinkSession(channel: t, firstSequence: 1)
     try s.submit(try request(1))
     try s.submit(try request(2))
     #expect(throws: NetlinkError.system(operation: "recvmmsg (nothing queued)", errno: 11)) { try s.nextAck() }

@@ -9,12 +9,12 @@ import Testing
 
 @Suite struct StreamingDumpTests {
   @Test func eachPeerIsHandedOverInOrderAcrossDatagrams() throws {
-    let t = MockTransport(queued: [
+    let t = MockChannel(queued: [
       Canned.upstreamPeer(id: 1, seq: 30) + Canned.upstreamPeer(id: 2, seq: 30),
       Canned.upstreamPeer(id: 3, seq: 30),
       doneMessage(seq: 30),
     ])
-    let s = NetlinkSession(transport: t, firstSequence: 30)
+    let s = NetlinkSession(channel: t, firstSequence: 30)
     var ids: [UInt32] = []
     var queuedWhenSeen: [Int] = []
     try s.stream(try upstream.dumpPeers(ifindex: 5)) { (msg) throws(NetlinkError) in
@@ -31,7 +31,7 @@ import Testing
   }
 
   @Test func anInterruptedStreamIsNotRestartedButReportedAfterDraining() {
-    let t = MockTransport()
+    let t = MockChannel()
     t.responder = { req, _ in
       let seq = sequenceOf(req)
       return [
@@ -39,7 +39,7 @@ import Testing
         doneMessage(seq: seq, flags: K.multi | K.dumpIntr),
       ]
     }
-    let s = NetlinkSession(transport: t, firstSequence: 1)
+    let s = NetlinkSession(channel: t, firstSequence: 1)
     var seen = 0
     let e = netlinkError {
       try s.stream(try upstream.dumpPeers(ifindex: 5)) { (_) throws(NetlinkError) in seen += 1 }
@@ -50,13 +50,13 @@ import Testing
   }
 
   @Test func aFailingBodyIsReportedAfterTheReplyIsDrained() throws {
-    let t = MockTransport(queued: [
+    let t = MockChannel(queued: [
       Canned.upstreamPeer(id: 1, seq: 40),
       Canned.upstreamPeer(id: 2, seq: 40),
       doneMessage(seq: 40),
       ackMessage(seq: 41),
     ])
-    let s = NetlinkSession(transport: t, firstSequence: 40)
+    let s = NetlinkSession(channel: t, firstSequence: 40)
     var seen = 0
     let e = netlinkError {
       try s.stream(try upstream.dumpPeers(ifindex: 5)) { (_) throws(NetlinkError) in
@@ -71,7 +71,7 @@ import Testing
   }
 
   @Test func forEachPeerCountsWhatItHandsOver() throws {
-    let t = MockTransport(queued: [
+    let t = MockChannel(queued: [
       Canned.upstreamPeer(id: 7, seq: 1) + Canned.upstreamPeer(id: 8, seq: 1),
       doneMessage(seq: 1),
       doneMessage(seq: 2),

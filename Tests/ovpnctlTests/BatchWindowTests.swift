@@ -32,7 +32,7 @@ private func peer(_ id: UInt32, keepalive: Bool = false) -> PeerConfig {
 private func window(_ kernel: PipelineKernel, force: Bool, adds ids: [UInt32], keepalive: Set<UInt32> = [])
   throws -> BatchWindow
 {
-  let w = BatchWindow(session: NetlinkSession(transport: kernel, firstSequence: 1), force: force)
+  let w = BatchWindow(session: NetlinkSession(channel: kernel, firstSequence: 1), force: force)
   for (i, id) in ids.enumerated() {
     w.line = i + 1
     try w.addPeer(.peerAdd(dev: "mp0", id: id), mp, codec, peer(id, keepalive: keepalive.contains(id)), record: nil)
@@ -132,7 +132,7 @@ private func failedLines(_ reports: [BatchWindow.Report]) -> [Int] {
   @Test func keyOperationsWithForceKeepTheirLines() throws {
     let k = PipelineKernel()
     k.errno = { cmd, id in cmd == Cmd.keySwap && id == 20 ? ENOENT : 0 }
-    let w = BatchWindow(session: NetlinkSession(transport: k, firstSequence: 1), force: true)
+    let w = BatchWindow(session: NetlinkSession(channel: k, firstSequence: 1), force: true)
     for (line, id) in [(4, UInt32(10)), (6, 20), (9, 30)] {
       w.line = line
       try w.submit(.keySwap(dev: "mp0", peer: id), mp, codec, peer: id) { () throws(NetlinkError) in

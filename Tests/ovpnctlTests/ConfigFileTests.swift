@@ -43,9 +43,9 @@ private func lineError(_ text: String) -> ConfigFile.LineError? {
     #expect(f.peers[0].line == 7)
     #expect(
       f.peers[0].words == argv("id 1 remote 10.10.1.2:1194 local [::]:1194 vpn-ip 10.200.0.2 keepalive 10 60"))
-    #expect(f.peers[0].request.transport == .udp(local: ep("[::]:1194")))
+    #expect(f.peers[0].request.socketSource == .udp(local: ep("[::]:1194")))
     #expect(f.peers[0].request.config.keepaliveTimeout == 60)
-    #expect(f.peers[1].request.transport == .tcpListen(local: ep("[::]:1195")))
+    #expect(f.peers[1].request.socketSource == .tcpListen(local: ep("[::]:1195")))
     #expect(f.peers[1].request.config.vpnIPv6 == ip("fd00:200::3"))
     // Relative key files are the config file's neighbours; quotes group.
     #expect(f.keys[0].encrypt == "/etc/ovpnctl/keys/1.enc")

@@ -261,7 +261,7 @@ private func threeRunning(_ kind: OvpnKind) -> RunningState {
       #expect(p.request.config.vpnIPv4 == q.vpnIPv4)
       #expect(p.request.config.keepaliveInterval ?? 0 == q.keepaliveInterval)
       // Peers on one port that include an IPv6 one share the IPv6 wildcard socket.
-      #expect(p.request.transport == .udp(local: ep("[::]:1194")))
+      #expect(p.request.socketSource == .udp(local: ep("[::]:1194")))
     }
     #expect(try ConfigPlanner.plan(parsed, dev: "ovpn0", running: state, mode: .sync).steps == [])
     if kind == .ovpn {
@@ -288,6 +288,6 @@ private func threeRunning(_ kind: OvpnKind) -> RunningState {
     let text = ConfigRenderer.render(dev: "tun0", state, complete: true)
     #expect(text.contains("\ninterface kind ovpn-dco mtu 1428\n"))
     #expect(text.contains("\npeer id 1 remote 10.0.0.2:1194 local :1194 keepalive 10 60\n"))
-    #expect(try file(text).peers[0].request.transport == .udp(local: ep("0.0.0.0:1194")))
+    #expect(try file(text).peers[0].request.socketSource == .udp(local: ep("0.0.0.0:1194")))
   }
 }

@@ -24,7 +24,7 @@ func config(_ id: UInt32, remote: String? = nil, _ edit: (inout PeerConfig) -> V
       try parsePeerAdd("dev tun0 id 1 remote 192.0.2.1:1194")
         == .init(
           dev: "tun0", config: config(1, remote: "192.0.2.1:1194"),
-          transport: .udp(local: ep("0.0.0.0:1194"))))
+          socketSource: .udp(local: ep("0.0.0.0:1194"))))
   }
 
   @Test func udpIPv6Defaults() throws {
@@ -32,39 +32,41 @@ func config(_ id: UInt32, remote: String? = nil, _ edit: (inout PeerConfig) -> V
       try parsePeerAdd("dev tun0 id 2 remote [2001:db8::1]:51820")
         == .init(
           dev: "tun0", config: config(2, remote: "[2001:db8::1]:51820"),
-          transport: .udp(local: ep("[::]:1194"))))
+          socketSource: .udp(local: ep("[::]:1194"))))
   }
 
   @Test func v4MappedRemoteBindsIPv4() throws {
     let r = try parsePeerAdd("dev tun0 id 2 remote [::ffff:192.0.2.1]:1194")
-    #expect(r.transport == .udp(local: ep("0.0.0.0:1194")))
+    #expect(r.socketSource == .udp(local: ep("0.0.0.0:1194")))
     #expect(r.config.remote == ep("[::ffff:192.0.2.1]:1194"))
   }
 
   @Test func localPortOnly() throws {
     #expect(
-      try parsePeerAdd("dev tun0 id 1 remote 192.0.2.1:1194 local :5000").transport == .udp(local: ep("0.0.0.0:5000")))
+      try parsePeerAdd("dev tun0 id 1 remote 192.0.2.1:1194 local :5000").socketSource
+        == .udp(local: ep("0.0.0.0:5000")))
     #expect(
-      try parsePeerAdd("dev tun0 id 1 remote [2001:db8::1]:1194 local :5000").transport == .udp(local: ep("[::]:5000")))
+      try parsePeerAdd("dev tun0 id 1 remote [2001:db8::1]:1194 local :5000").socketSource
+        == .udp(local: ep("[::]:5000")))
     #expect(try parsePeerAdd("dev tun0 id 1 remote 192.0.2.1:1194 local :5000").config.localAddress == nil)
   }
 
   @Test func localAddressAndPort() throws {
     let r = try parsePeerAdd("dev tun0 id 1 remote 192.0.2.1:1194 local 192.0.2.10:5000")
-    #expect(r.transport == .udp(local: ep("192.0.2.10:5000")))
+    #expect(r.socketSource == .udp(local: ep("192.0.2.10:5000")))
     #expect(r.config.localAddress == ip("192.0.2.10"))
     #expect(r.config.remote == ep("192.0.2.1:1194"))
   }
 
   @Test func localAddressTakesTheDefaultPort() throws {
     let r = try parsePeerAdd("dev tun0 id 1 remote [2001:db8::1]:1194 local 2001:db8::a")
-    #expect(r.transport == .udp(local: ep("[2001:db8::a]:1194")))
+    #expect(r.socketSource == .udp(local: ep("[2001:db8::a]:1194")))
     #expect(r.config.localAddress == ip("2001:db8::a"))
   }
 
   @Test func wildcardLocalIsNotSentAsALocalIP() throws {
     let r = try parsePeerAdd("dev tun0 id 1 remote 192.0.2.1:1194 local 0.0.0.0:6000")
-    #expect(r.transport == .udp(local: ep("0.0.0.0:6000")))
+    #expect(r.socketSource == .udp(local: ep("0.0.0.0:6000")))
     #expect(r.config.localAddress == nil)
   }
 
@@ -93,22 +95,22 @@ func config(_ id: UInt32, remote: String? = nil, _ edit: (inout PeerConfig) -> V
       try parsePeerAdd("dev tun0 id 3 proto tcp remote 192.0.2.1:1194 vpn-ip 10.8.0.3")
         == .init(
           dev: "tun0", config: config(3) { $0.vpnIPv4 = ip("10.8.0.3") },  // no remote for TCP peers
-          transport: .tcpConnect(remote: ep("192.0.2.1:1194"), local: nil)))
+          socketSource: .tcpConnect(remote: ep("192.0.2.1:1194"), local: nil)))
   }
 
   @Test func tcpConnectFromALocalPort() throws {
     #expect(
-      try parsePeerAdd("dev t id 3 proto tcp remote 192.0.2.1:1194 local :5000").transport
+      try parsePeerAdd("dev t id 3 proto tcp remote 192.0.2.1:1194 local :5000").socketSource
         == .tcpConnect(remote: ep("192.0.2.1:1194"), local: ep("0.0.0.0:5000")))
     #expect(
-      try parsePeerAdd("dev t id 3 proto tcp remote [2001:db8::1]:1194 local :5000").transport
+      try parsePeerAdd("dev t id 3 proto tcp remote [2001:db8::1]:1194 local :5000").socketSource
         == .tcpConnect(remote: ep("[2001:db8::1]:1194"), local: ep("[::]:5000")))
   }
 
   /// The IPv6 wildcard serves both families, so an IPv4 peer may share it.
   @Test func ipv6WildcardServesIPv4Peers() throws {
     let r = try parsePeerAdd("dev tun0 id 1 remote 192.0.2.1:1194 local [::]:1194")
-    #expect(r.transport == .udp(local: ep("[::]:1194")))
+    #expect(r.socketSource == .udp(local: ep("[::]:1194")))
     #expect(r.config.localAddress == nil)
     #expect(r.config.remote == ep("192.0.2.1:1194"))
   }
@@ -121,20 +123,21 @@ func config(_ id: UInt32, remote: String? = nil, _ edit: (inout PeerConfig) -> V
           config: config(4) {
             $0.keepaliveInterval = 5
             $0.keepaliveTimeout = 30
-          }, transport: .tcpListen(local: ep("[::]:1194"))))
-    #expect(try parsePeerAdd("dev t id 4 proto tcp listen [::]:443").transport == .tcpListen(local: ep("[::]:443")))
+          }, socketSource: .tcpListen(local: ep("[::]:1194"))))
+    #expect(try parsePeerAdd("dev t id 4 proto tcp listen [::]:443").socketSource == .tcpListen(local: ep("[::]:443")))
     #expect(
-      try parsePeerAdd("dev t id 4 proto tcp listen 192.0.2.10").transport == .tcpListen(local: ep("192.0.2.10:1194")))
+      try parsePeerAdd("dev t id 4 proto tcp listen 192.0.2.10").socketSource
+        == .tcpListen(local: ep("192.0.2.10:1194")))
   }
 
   @Test func existingDescriptor() throws {
     #expect(
-      try parsePeerAdd("dev tun0 id 5 fd 3") == .init(dev: "tun0", config: config(5), transport: .descriptor(3)))
+      try parsePeerAdd("dev tun0 id 5 fd 3") == .init(dev: "tun0", config: config(5), socketSource: .descriptor(3)))
     #expect(
       try parsePeerAdd("dev tun0 id 5 fd 7 remote 192.0.2.1:1194 vpn-ip 10.8.0.5")
         == .init(
           dev: "tun0", config: config(5, remote: "192.0.2.1:1194") { $0.vpnIPv4 = ip("10.8.0.5") },
-          transport: .descriptor(7)))
+          socketSource: .descriptor(7)))
   }
 
   @Test(arguments: [

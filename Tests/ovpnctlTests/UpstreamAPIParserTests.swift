@@ -18,10 +18,10 @@ import Testing
       connect
         == .init(
           dev: "tun0", config: config(1) { $0.txID = 7 },
-          transport: .tcpConnect(remote: ep("192.0.2.1:1194"), local: nil)))
+          socketSource: .tcpConnect(remote: ep("192.0.2.1:1194"), local: nil)))
     #expect(
-      listen == .init(dev: "tun0", config: config(1) { $0.txID = 7 }, transport: .tcpListen(local: ep("[::]:1194"))))
-    #expect(fd == .init(dev: "tun0", config: config(1) { $0.txID = 7 }, transport: .descriptor(3)))
+      listen == .init(dev: "tun0", config: config(1) { $0.txID = 7 }, socketSource: .tcpListen(local: ep("[::]:1194"))))
+    #expect(fd == .init(dev: "tun0", config: config(1) { $0.txID = 7 }, socketSource: .descriptor(3)))
   }
 
   @Test func txIDIsAPeerID() {

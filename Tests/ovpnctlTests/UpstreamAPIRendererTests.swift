@@ -46,10 +46,11 @@ import Testing
     #expect(byName.config.remote == Endpoint(address: IPAddress("fe80::1")!, port: 1194, scopeID: 1))
     let byIndex = try parsePeerAdd("dev tun0 id 1 remote [fe80::1%3]:1194")
     #expect(byIndex.config.remote?.scopeID == 3)
-    #expect(byIndex.transport == .udp(local: ep("[::]:1194")))
+    #expect(byIndex.socketSource == .udp(local: ep("[::]:1194")))
     let tcp = try parsePeerAdd("dev tun0 id 1 proto tcp remote [fe80::1%3]:1194")
     #expect(
-      tcp.transport == .tcpConnect(remote: Endpoint(address: IPAddress("fe80::1")!, port: 1194, scopeID: 3), local: nil)
+      tcp.socketSource
+        == .tcpConnect(remote: Endpoint(address: IPAddress("fe80::1")!, port: 1194, scopeID: 3), local: nil)
     )
   }
 

@@ -36,7 +36,7 @@ package final class NetlinkMessage {
   package var flags: UInt16 { header.pointee.nlmsg_flags }
   package var length: Int { Int(header.pointee.nlmsg_len) }
 
-  /// The encoded message, for tests and transports.
+  /// The encoded message, for tests and channels.
   package var bytes: [UInt8] { Array(UnsafeRawBufferPointer(rebasing: storage[0..<length])) }
 
   package func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws(NetlinkError) -> R)

@@ -1,11 +1,11 @@
 import CMnl
 
-/// Request/response over one transport: numbers requests, follows replies
+/// Request/response over one channel: numbers requests, follows replies
 /// across datagrams, and restarts interrupted dumps. Requests can also be
 /// pipelined: `submit` sends without waiting, `nextAck` reads the replies
 /// later, oldest first, each checked against its own sequence number.
 package final class NetlinkSession {
-  package let transport: NetlinkTransport
+  package let channel: NetlinkChannel
   private var nextSequence: UInt32
   private var buffer: UnsafeMutableRawBufferPointer
   /// How much of `buffer` replies have ever filled (what deinit wipes:
@@ -32,8 +32,8 @@ package final class NetlinkSession {
   /// Large enough for any dump datagram the kernel builds (it caps them at 32 KiB).
   package static let receiveBufferSize = 32768
 
-  package init(transport: NetlinkTransport, firstSequence: UInt32? = nil) {
-    self.transport = transport
+  package init(channel: NetlinkChannel, firstSequence: UInt32? = nil) {
+    self.channel = channel
     var t = timespec()
     clock_gettime(CLOCK_MONOTONIC, &t)
     nextSequence = firstSequence ?? UInt32(truncatingIfNeeded: t.tv_nsec ^ t.tv_sec)
@@ -60,7 +60,7 @@ package final class NetlinkSession {
   @discardableResult
   package func submit(_ message: NetlinkMessage) throws(NetlinkError) -> UInt32 {
     let seq = number(message)
-    try message.withBytes { (bytes) throws(NetlinkError) in try transport.send(bytes) }
+    try message.withBytes { (bytes) throws(NetlinkError) in try channel.send(bytes) }
     if pendingHead == pending.count {
       pending.removeAll(keepingCapacity: true)
       pendingHead = 0
@@ -79,7 +79,7 @@ package final class NetlinkSession {
     guard pendingHead < pending.count else { preconditionFailure("nextAck without a pending request") }
     let seq = pending[pendingHead]
     pendingHead += 1
-    var reader = ReplyReader(sequence: seq, portID: transport.portID)
+    var reader = ReplyReader(sequence: seq, portID: channel.portID)
     do throws(NetlinkError) {
       while !reader.finished {
         let datagram = try nextDatagram()
@@ -109,7 +109,7 @@ package final class NetlinkSession {
     }
     if ackNext == ackLengths.count {
       let want = max(1, min(Self.ackBatch, pending.count - pendingHead + 1))
-      ackLengths = try transport.receive(many: want, into: slab, slot: Self.ackSlot)
+      ackLengths = try channel.receive(many: want, into: slab, slot: Self.ackSlot)
       ackNext = 0
       guard !ackLengths.isEmpty else { throw .malformed("no datagram received") }
       acksUsed = max(acksUsed, (ackLengths.count - 1) * Self.ackSlot + ackLengths.last!)
@@ -172,11 +172,11 @@ package final class NetlinkSession {
     ackLengths = []
     ackNext = 0
     _ = number(message)
-    try message.withBytes { (bytes) throws(NetlinkError) in try transport.send(bytes) }
-    var reader = ReplyReader(sequence: message.sequence, portID: transport.portID)
+    try message.withBytes { (bytes) throws(NetlinkError) in try channel.send(bytes) }
+    var reader = ReplyReader(sequence: message.sequence, portID: channel.portID)
     var failure: NetlinkError?
     while !reader.finished {
-      let n = try transport.receive(into: buffer)
+      let n = try channel.receive(into: buffer)
       guard n > 0 else { throw .malformed("empty datagram") }
       used = max(used, min(n, buffer.count))
       _ = try reader.consume(UnsafeRawBufferPointer(rebasing: buffer[0..<n])) {

@@ -2,7 +2,7 @@ import CMnl
 
 /// A netlink socket owned by this value: opened with extended ACKs on,
 /// bound to an automatic port id, closed exactly once on release.
-package final class NetlinkSocket: NetlinkTransport {
+package final class NetlinkSocket: NetlinkChannel {
   private let handle: OpaquePointer
   package let portID: UInt32
   package var fileDescriptor: Int32 { mnl_socket_get_fd(handle) }

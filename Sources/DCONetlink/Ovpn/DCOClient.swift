@@ -15,16 +15,16 @@ public final class DCOClient {
   /// A client; no socket is opened until the first call.
   public init() {}
 
-  /// For tests: fixed transports instead of kernel sockets.
-  package init(genl: NetlinkTransport?, rtnl: NetlinkTransport?, pipeline: NetlinkTransport? = nil) {
-    genlSession = genl.map { NetlinkSession(transport: $0, firstSequence: 1) }
-    rtnlSession = rtnl.map { NetlinkSession(transport: $0, firstSequence: 1) }
-    pipelineSession = pipeline.map { NetlinkSession(transport: $0, firstSequence: 1) }
+  /// For tests: fixed channels instead of kernel sockets.
+  package init(genl: NetlinkChannel?, rtnl: NetlinkChannel?, pipeline: NetlinkChannel? = nil) {
+    genlSession = genl.map { NetlinkSession(channel: $0, firstSequence: 1) }
+    rtnlSession = rtnl.map { NetlinkSession(channel: $0, firstSequence: 1) }
+    pipelineSession = pipeline.map { NetlinkSession(channel: $0, firstSequence: 1) }
   }
 
   package func genl() throws(NetlinkError) -> NetlinkSession {
     if let s = genlSession { return s }
-    let s = NetlinkSession(transport: try NetlinkSocket(bus: NETLINK_GENERIC))
+    let s = NetlinkSession(channel: try NetlinkSocket(bus: NETLINK_GENERIC))
     genlSession = s
     return s
   }
@@ -33,14 +33,14 @@ public final class DCOClient {
   /// window), so that lookups on the first never meet their replies.
   package func pipelineGenl() throws(NetlinkError) -> NetlinkSession {
     if let s = pipelineSession { return s }
-    let s = NetlinkSession(transport: try NetlinkSocket(bus: NETLINK_GENERIC))
+    let s = NetlinkSession(channel: try NetlinkSocket(bus: NETLINK_GENERIC))
     pipelineSession = s
     return s
   }
 
   package func rtnl() throws(NetlinkError) -> NetlinkSession {
     if let s = rtnlSession { return s }
-    let s = NetlinkSession(transport: try NetlinkSocket(bus: NETLINK_ROUTE))
+    let s = NetlinkSession(channel: try NetlinkSocket(bus: NETLINK_ROUTE))
     rtnlSession = s
     return s
   }

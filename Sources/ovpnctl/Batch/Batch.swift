@@ -70,8 +70,7 @@ enum Batch {
         context.window = nil
         // Earlier lines first: their failures come before this one's.
         guard drain() else { return status }
-        Terminal.err(ErrorMessages.describe(error))
-        rc = error.exitStatus
+        rc = error.report()
       }
       context.window = nil
       if rc != 0 {

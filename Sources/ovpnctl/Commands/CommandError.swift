@@ -12,6 +12,13 @@ enum CommandError: Error {
     if case .usage = self { return 1 }
     return 2
   }
+
+  /// Says what went wrong on stderr, as the command line reports every
+  /// failure, and returns the exit status.
+  func report() -> Int32 {
+    Terminal.err(ErrorMessages.describe(self))
+    return exitStatus
+  }
 }
 
 /// The operation a netlink error happened in.

@@ -5,7 +5,7 @@ import Glibc
 /// `peer add | set | del | show`.
 enum PeerCommands {
   /// How the transport socket of a new peer comes about.
-  enum Transport: Equatable {
+  enum SocketSource: Equatable {
     case udp(local: Endpoint)
     case tcpConnect(remote: Endpoint, local: Endpoint?)
     case tcpListen(local: Endpoint)
@@ -16,7 +16,7 @@ enum PeerCommands {
   struct AddRequest: CommandRequest, Equatable {
     var dev: String
     var config: PeerConfig
-    var transport: Transport
+    var socketSource: SocketSource
     /// SO_MARK of the socket ovpnctl opens (never of a caller's `fd`).
     var mark: UInt32? = nil
 
@@ -50,20 +50,20 @@ enum PeerCommands {
     let local = try args.localEndpoint("local")
     let proto = try args.choice("proto")
     let mark = try mark(args)
-    let transport: Transport
+    let socketSource: SocketSource
     if let fdText = args.string("fd") {
       // Arguments has refused proto, listen, local and mark beside fd.
       let fd: Int32 = try Arguments.number(fdText, 0...Int32.max, what: "a file descriptor")
       config.remote = remote
-      transport = .descriptor(fd)
+      socketSource = .descriptor(fd)
     } else if proto == "tcp" {
       if let listen = try args.localEndpoint("listen") {
         // Arguments has refused remote and local beside listen. Without an
         // address, listen on both families (an IPv6 wildcard socket).
-        transport = .tcpListen(local: wildcard(listen, v6: true))
+        socketSource = .tcpListen(local: wildcard(listen, v6: true))
       } else if let remote {
         try checkFamilies(local?.0, remote, args)
-        transport = .tcpConnect(
+        socketSource = .tcpConnect(
           remote: remote, local: local.map { wildcard($0, v6: remote.address.unmapped.isV6) })
       } else {
         throw UsageError("proto tcp needs \"remote ADDR:PORT\" or \"listen [ADDR]:PORT\"")
@@ -74,9 +74,9 @@ enum PeerCommands {
       let bind = wildcard(local ?? (nil, 1194), v6: remote.address.unmapped.isV6)
       if let address = local?.0, !isWildcard(address) { config.localAddress = address }
       config.remote = remote
-      transport = .udp(local: bind)
+      socketSource = .udp(local: bind)
     }
-    return AddRequest(dev: dev, config: config, transport: transport, mark: mark)
+    return AddRequest(dev: dev, config: config, socketSource: socketSource, mark: mark)
   }
 
   /// A local address must be of the remote's family; the IPv6 wildcard
@@ -115,7 +115,7 @@ enum PeerCommands {
     let (link, codec) = try ctx.ovpnLink(request.dev, op)
     try checkTxID(config.txID, codec, ctx, op)
 
-    switch request.transport {
+    switch request.socketSource {
     case .descriptor(let fd):
       config.socket = fd
       if let window = ctx.window { return try window.addPeer(op, link, codec, config, record: nil) }

@@ -160,7 +160,7 @@ enum ConfigPlanner {
     let c = want.config
     let upstream = kind == .ovpn
     var words: [String] = []
-    switch want.transport {
+    switch want.socketSource {
     case .udp(let bind):
       guard let remote = have.remote else { return .replace }  // a TCP peer now
       if let port = have.localPort, port != bind.port { return .replace }

@@ -1,6 +1,6 @@
 /// Where netlink datagrams go and come from: a kernel socket in production,
 /// canned replies in the decoder tests.
-package protocol NetlinkTransport: AnyObject {
+package protocol NetlinkChannel: AnyObject {
   /// The local port id the kernel addresses replies to.
   var portID: UInt32 { get }
   func send(_ message: UnsafeRawBufferPointer) throws(NetlinkError)
@@ -13,8 +13,8 @@ package protocol NetlinkTransport: AnyObject {
     throws(NetlinkError) -> [Int]
 }
 
-extension NetlinkTransport {
-  /// One datagram at a time, for transports that can do no better.
+extension NetlinkChannel {
+  /// One datagram at a time, for channels that can do no better.
   package func receive(many max: Int, into buffer: UnsafeMutableRawBufferPointer, slot: Int)
     throws(NetlinkError) -> [Int]
   {

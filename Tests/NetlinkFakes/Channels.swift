@@ -7,7 +7,7 @@ import DCONetlink
 
 /// Records every request and replays queued datagrams. A `responder` can
 /// build replies from each request (to echo its sequence number).
-public final class MockTransport: NetlinkTransport {
+public final class MockChannel: NetlinkChannel {
   public let portID: UInt32
   public private(set) var sent: [[UInt8]] = []
   public var queued: [[UInt8]]
@@ -35,9 +35,9 @@ public final class MockTransport: NetlinkTransport {
   }
 }
 
-/// A transport that answers every request with an ACK.
-public func ackingTransport() -> MockTransport {
-  let t = MockTransport()
+/// A channel that answers every request with an ACK.
+public func ackingChannel() -> MockChannel {
+  let t = MockChannel()
   t.responder = { req, _ in [ackMessage(seq: sequenceOf(req))] }
   return t
 }
@@ -45,7 +45,7 @@ public func ackingTransport() -> MockTransport {
 /// Answers like a kernel with some ovpn families and interfaces: GETFAMILY
 /// and RTM_GETLINK by name get real replies, everything else an ACK (or
 /// `errno`). It records every request; it proves encoding, not behaviour.
-public final class FakeKernel: NetlinkTransport {
+public final class FakeKernel: NetlinkChannel {
   public let portID: UInt32 = 0x77
   public var families: [String: UInt16]
   public var links: [String: (index: UInt32, kind: String)]
@@ -117,7 +117,7 @@ public final class FakeKernel: NetlinkTransport {
 
 /// A kernel for the window's own socket: ACKs every request unless `errno`
 /// says otherwise, and logs "s<seq>" per request and "r<seq>" per reply read.
-public final class PipelineKernel: NetlinkTransport {
+public final class PipelineKernel: NetlinkChannel {
   public let portID: UInt32 = 0x99
   /// errno for a request (genl command, peer id), 0 for an ACK.
   public var errno: (UInt8, UInt32) -> Int32 = { _, _ in 0 }
@@ -151,7 +151,7 @@ public final class PipelineKernel: NetlinkTransport {
 
 /// Hands out every queued datagram it can in one receive(many:), as
 /// recvmmsg does.
-public final class ManyAtOnceTransport: NetlinkTransport {
+public final class ManyAtOnceChannel: NetlinkChannel {
   public let portID: UInt32 = K.port
   public private(set) var sent: [[UInt8]] = []
   public var queued: [[UInt8]] = []
