@@ -40,8 +40,7 @@ package struct LegacyCodec: OvpnCodec {
     if c.txID != nil {
       throw .unsupported("tx-id needs the upstream ovpn API; ovpn-dco-v2 has no transmit id")
     }
-    let m = try request(Command.newPeer, ifindex: ifindex)
-    try m.nest(Container.newPeer) { () throws(NetlinkError) in
+    return try request(Command.newPeer, ifindex: ifindex, nest: Container.newPeer) { (m) throws(NetlinkError) in
       try m.put(NewPeer.peerID, c.id)
       if let remote = c.remote {
         try m.put(NewPeer.sockaddrRemote, bytes: Self.sockaddr(remote))
@@ -51,7 +50,6 @@ package struct LegacyCodec: OvpnCodec {
       if let v6 = c.vpnIPv6 { try m.put(NewPeer.ipv6, bytes: v6.bytes) }
       if let local = c.localAddress { try m.put(NewPeer.localIP, bytes: local.bytes) }
     }
-    return m
   }
 
   /// The legacy SET_PEER knows only keepalive; it needs both values.
@@ -63,27 +61,25 @@ package struct LegacyCodec: OvpnCodec {
     guard c == keepaliveOnly else {
       throw .unsupported("the ovpn-dco-v2 API can change only keepalive of an existing peer")
     }
-    let m = try request(Command.setPeer, ifindex: ifindex)
-    try m.nest(Container.setPeer) { () throws(NetlinkError) in
+    return try request(Command.setPeer, ifindex: ifindex, nest: Container.setPeer) { (m) throws(NetlinkError) in
       try m.put(SetPeer.peerID, c.id)
       if let i = c.keepaliveInterval, let t = c.keepaliveTimeout {
         try m.put(SetPeer.interval, i)
         try m.put(SetPeer.timeout, t)
       }
     }
-    return m
   }
 
   package func deletePeer(ifindex: UInt32, id: UInt32) throws(NetlinkError) -> NetlinkMessage {
-    let m = try request(Command.delPeer, ifindex: ifindex)
-    try m.nest(Container.delPeer) { () throws(NetlinkError) in try m.put(DelPeer.peerID, id) }
-    return m
+    try request(Command.delPeer, ifindex: ifindex, nest: Container.delPeer) { (m) throws(NetlinkError) in
+      try m.put(DelPeer.peerID, id)
+    }
   }
 
   package func getPeer(ifindex: UInt32, id: UInt32) throws(NetlinkError) -> NetlinkMessage {
-    let m = try request(Command.getPeer, ifindex: ifindex)
-    try m.nest(Container.getPeer) { () throws(NetlinkError) in try m.put(1, id) }
-    return m
+    try request(Command.getPeer, ifindex: ifindex, nest: Container.getPeer) { (m) throws(NetlinkError) in
+      try m.put(1, id)
+    }
   }
 
   package func dumpPeers(ifindex: UInt32) throws(NetlinkError) -> NetlinkMessage {
@@ -91,10 +87,7 @@ package struct LegacyCodec: OvpnCodec {
   }
 
   package func decodePeer(_ msg: ReceivedMessage) throws(NetlinkError) -> Peer? {
-    guard msg.type == family.id, try msg.genlCommand() == Command.getPeer else { return nil }
-    var peer: Peer?
-    try msg.genlAttributes().forEach { (top) throws(NetlinkError) in
-      guard top.type == Container.getPeer else { return }
+    try decodeReply(msg, command: Command.getPeer, container: Container.getPeer) { (top) throws(NetlinkError) in
       var p = Peer(id: 0)
       var haveID = false
       var remote: (IPAddress, UInt16, UInt32)?
@@ -130,14 +123,12 @@ package struct LegacyCodec: OvpnCodec {
       if let (addr, port, scope) = remote {
         p.remote = Endpoint(address: addr, port: port, scopeID: scope)
       }
-      peer = p
+      return p
     }
-    return peer
   }
 
   package func newKey(ifindex: UInt32, _ k: KeyConfig) throws(NetlinkError) -> NetlinkMessage {
-    let m = try request(Command.newKey, ifindex: ifindex)
-    try m.nest(Container.newKey) { () throws(NetlinkError) in
+    try request(Command.newKey, ifindex: ifindex, nest: Container.newKey) { (m) throws(NetlinkError) in
       try m.put(NewKey.peerID, k.peerID)
       try m.put(NewKey.slot, k.slot.rawValue)
       try m.put(NewKey.keyID, k.keyID)
@@ -145,24 +136,21 @@ package struct LegacyCodec: OvpnCodec {
       try putKeyDirection(m, NewKey.encrypt, k.encrypt, k.cipher)
       try putKeyDirection(m, NewKey.decrypt, k.decrypt, k.cipher)
     }
-    return m
   }
 
   package func swapKeys(ifindex: UInt32, peerID: UInt32) throws(NetlinkError) -> NetlinkMessage {
-    let m = try request(Command.swapKeys, ifindex: ifindex)
-    try m.nest(Container.swapKeys) { () throws(NetlinkError) in try m.put(1, peerID) }
-    return m
+    try request(Command.swapKeys, ifindex: ifindex, nest: Container.swapKeys) { (m) throws(NetlinkError) in
+      try m.put(1, peerID)
+    }
   }
 
   package func deleteKey(ifindex: UInt32, peerID: UInt32, slot: KeySlot) throws(NetlinkError)
     -> NetlinkMessage
   {
-    let m = try request(Command.delKey, ifindex: ifindex)
-    try m.nest(Container.delKey) { () throws(NetlinkError) in
+    try request(Command.delKey, ifindex: ifindex, nest: Container.delKey) { (m) throws(NetlinkError) in
       try m.put(1, peerID)
       try m.put(2, slot.rawValue)
     }
-    return m
   }
 
   /// The legacy module has no KEY_GET; callers check `canReadKeys` first.

@@ -42,6 +42,32 @@ extension OvpnCodec {
     return m
   }
 
+  /// A request whose content is one `container` nest that `fields` fills:
+  /// the shape of every peer and key request of both APIs.
+  func request(
+    _ command: UInt8, ifindex: UInt32, nest container: UInt16,
+    _ fields: (NetlinkMessage) throws(NetlinkError) -> Void
+  ) throws(NetlinkError) -> NetlinkMessage {
+    let m = try request(command, ifindex: ifindex)
+    try m.nest(container) { () throws(NetlinkError) in try fields(m) }
+    return m
+  }
+
+  /// The `container` nest of a reply to `command` from this family,
+  /// decoded (the last one, should there be more); nil for other messages.
+  func decodeReply<T>(
+    _ msg: ReceivedMessage, command: UInt8, container: UInt16,
+    _ decode: (Attribute) throws(NetlinkError) -> T
+  ) throws(NetlinkError) -> T? {
+    guard msg.type == family.id, try msg.genlCommand() == command else { return nil }
+    var result: T?
+    try msg.genlAttributes().forEach { (top) throws(NetlinkError) in
+      guard top.type == container else { return }
+      result = try decode(top)
+    }
+    return result
+  }
+
   /// Puts one key direction: CIPHER_KEY (1) and NONCE_TAIL (2), split from the material.
   func putKeyDirection(_ m: NetlinkMessage, _ type: UInt16, _ material: SecretBytes, _ cipher: Cipher)
     throws(NetlinkError)

@@ -56,29 +56,29 @@ package struct UpstreamCodec: OvpnCodec {
   }
 
   package func newPeer(ifindex: UInt32, _ c: PeerConfig) throws(NetlinkError) -> NetlinkMessage {
-    let m = try request(Command.peerNew, ifindex: ifindex)
-    try m.nest(Top.peer) { () throws(NetlinkError) in try putPeerFields(m, c) }
-    return m
+    try request(Command.peerNew, ifindex: ifindex, nest: Top.peer) { (m) throws(NetlinkError) in
+      try putPeerFields(m, c)
+    }
   }
 
   package func setPeer(ifindex: UInt32, _ c: PeerConfig) throws(NetlinkError) -> NetlinkMessage {
     var c = c
     c.socket = nil  // "socket cannot be modified"
-    let m = try request(Command.peerSet, ifindex: ifindex)
-    try m.nest(Top.peer) { () throws(NetlinkError) in try putPeerFields(m, c) }
-    return m
+    return try request(Command.peerSet, ifindex: ifindex, nest: Top.peer) { (m) throws(NetlinkError) in
+      try putPeerFields(m, c)
+    }
   }
 
   package func deletePeer(ifindex: UInt32, id: UInt32) throws(NetlinkError) -> NetlinkMessage {
-    let m = try request(Command.peerDel, ifindex: ifindex)
-    try m.nest(Top.peer) { () throws(NetlinkError) in try m.put(PeerAttr.id, id) }
-    return m
+    try request(Command.peerDel, ifindex: ifindex, nest: Top.peer) { (m) throws(NetlinkError) in
+      try m.put(PeerAttr.id, id)
+    }
   }
 
   package func getPeer(ifindex: UInt32, id: UInt32) throws(NetlinkError) -> NetlinkMessage {
-    let m = try request(Command.peerGet, ifindex: ifindex)
-    try m.nest(Top.peer) { () throws(NetlinkError) in try m.put(PeerAttr.id, id) }
-    return m
+    try request(Command.peerGet, ifindex: ifindex, nest: Top.peer) { (m) throws(NetlinkError) in
+      try m.put(PeerAttr.id, id)
+    }
   }
 
   /// The dump policy accepts IFINDEX only: no (empty) peer nest.
@@ -87,13 +87,7 @@ package struct UpstreamCodec: OvpnCodec {
   }
 
   package func decodePeer(_ msg: ReceivedMessage) throws(NetlinkError) -> Peer? {
-    guard msg.type == family.id, try msg.genlCommand() == Command.peerGet else { return nil }
-    var peer: Peer?
-    try msg.genlAttributes().forEach { (top) throws(NetlinkError) in
-      guard top.type == Top.peer else { return }
-      peer = try Self.decodePeerNest(top)
-    }
-    return peer
+    try decodeReply(msg, command: Command.peerGet, container: Top.peer, Self.decodePeerNest)
   }
 
   static func decodePeerNest(_ top: Attribute) throws(NetlinkError) -> Peer {
@@ -141,8 +135,7 @@ package struct UpstreamCodec: OvpnCodec {
   }
 
   package func newKey(ifindex: UInt32, _ k: KeyConfig) throws(NetlinkError) -> NetlinkMessage {
-    let m = try request(Command.keyNew, ifindex: ifindex)
-    try m.nest(Top.keyconf) { () throws(NetlinkError) in
+    try request(Command.keyNew, ifindex: ifindex, nest: Top.keyconf) { (m) throws(NetlinkError) in
       try m.put(KeyAttr.peerID, k.peerID)
       try m.put(KeyAttr.slot, UInt32(k.slot.rawValue))
       try m.put(KeyAttr.keyID, UInt32(k.keyID))
@@ -150,42 +143,38 @@ package struct UpstreamCodec: OvpnCodec {
       try putKeyDirection(m, KeyAttr.encrypt, k.encrypt, k.cipher)
       try putKeyDirection(m, KeyAttr.decrypt, k.decrypt, k.cipher)
     }
-    return m
   }
 
   package func swapKeys(ifindex: UInt32, peerID: UInt32) throws(NetlinkError) -> NetlinkMessage {
-    let m = try request(Command.keySwap, ifindex: ifindex)
-    try m.nest(Top.keyconf) { () throws(NetlinkError) in try m.put(KeyAttr.peerID, peerID) }
-    return m
+    try request(Command.keySwap, ifindex: ifindex, nest: Top.keyconf) { (m) throws(NetlinkError) in
+      try m.put(KeyAttr.peerID, peerID)
+    }
   }
 
   package func deleteKey(ifindex: UInt32, peerID: UInt32, slot: KeySlot) throws(NetlinkError)
     -> NetlinkMessage
   {
-    let m = try request(Command.keyDel, ifindex: ifindex)
-    try m.nest(Top.keyconf) { () throws(NetlinkError) in
-      try m.put(KeyAttr.peerID, peerID)
-      try m.put(KeyAttr.slot, UInt32(slot.rawValue))
-    }
-    return m
+    try keySlotRequest(Command.keyDel, ifindex, peerID, slot)
   }
 
   package func getKey(ifindex: UInt32, peerID: UInt32, slot: KeySlot) throws(NetlinkError)
     -> NetlinkMessage
   {
-    let m = try request(Command.keyGet, ifindex: ifindex)
-    try m.nest(Top.keyconf) { () throws(NetlinkError) in
+    try keySlotRequest(Command.keyGet, ifindex, peerID, slot)
+  }
+
+  /// KEY_DEL and KEY_GET: a keyconf nest naming the peer and the slot.
+  private func keySlotRequest(_ command: UInt8, _ ifindex: UInt32, _ peerID: UInt32, _ slot: KeySlot)
+    throws(NetlinkError) -> NetlinkMessage
+  {
+    try request(command, ifindex: ifindex, nest: Top.keyconf) { (m) throws(NetlinkError) in
       try m.put(KeyAttr.peerID, peerID)
       try m.put(KeyAttr.slot, UInt32(slot.rawValue))
     }
-    return m
   }
 
   package func decodeKey(_ msg: ReceivedMessage) throws(NetlinkError) -> KeyInfo? {
-    guard msg.type == family.id, try msg.genlCommand() == Command.keyGet else { return nil }
-    var info: KeyInfo?
-    try msg.genlAttributes().forEach { (top) throws(NetlinkError) in
-      guard top.type == Top.keyconf else { return }
+    try decodeReply(msg, command: Command.keyGet, container: Top.keyconf) { (top) throws(NetlinkError) in
       var peerID: UInt32?
       var slot: UInt32?
       var keyID: UInt32?
@@ -202,9 +191,8 @@ package struct UpstreamCodec: OvpnCodec {
       guard let peerID, let slot, let s = KeySlot(rawValue: UInt8(truncatingIfNeeded: slot)),
         slot <= 1, let keyID, let alg
       else { throw .malformed("incomplete key description") }
-      info = KeyInfo(peerID: peerID, slot: s, keyID: keyID, algorithm: alg)
+      return KeyInfo(peerID: peerID, slot: s, keyID: keyID, algorithm: alg)
     }
-    return info
   }
 
   package func decodeEvent(_ msg: ReceivedMessage) throws(NetlinkError) -> OvpnEvent? {

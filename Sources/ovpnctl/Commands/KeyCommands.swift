@@ -7,6 +7,19 @@ enum KeyCommands {
     try args.choice("slot").map { $0 == "primary" ? KeySlot.primary : KeySlot.secondary }
   }
 
+  /// `dev NAME peer ID`, both required: the peer every key command names.
+  static func requiredPeer(_ args: Arguments) throws(UsageError) -> (String, UInt32) {
+    (try args.require("dev"), try args.requirePeerID("peer"))
+  }
+
+  /// `dev NAME peer ID slot SLOT`, each required: the key slot that key
+  /// add and key del name.
+  static func requiredSlot(_ args: Arguments) throws(UsageError) -> (String, UInt32, KeySlot) {
+    let (dev, peer) = try requiredPeer(args)
+    guard let slot = try slot(args) else { throw .missing("slot") }
+    return (dev, peer, slot)
+  }
+
   static func cipher(_ args: Arguments) throws(UsageError) -> Cipher {
     guard let name = try args.choice("cipher") else { throw .missing("cipher") }
     return Cipher(name: name)!
@@ -25,9 +38,7 @@ enum KeyCommands {
     var decrypt: String
 
     static func parse(_ args: Arguments) throws(UsageError) -> AddRequest {
-      let dev = try args.require("dev")
-      let peer = try args.requirePeerID("peer")
-      guard let slot = try KeyCommands.slot(args) else { throw .missing("slot") }
+      let (dev, peer, slot) = try KeyCommands.requiredSlot(args)
       guard let keyID: UInt8 = try args.number("key-id", 0...7, what: "a key id") else {
         throw .missing("key-id")
       }
@@ -63,7 +74,8 @@ enum KeyCommands {
     var peer: UInt32
 
     static func parse(_ args: Arguments) throws(UsageError) -> SwapRequest {
-      SwapRequest(dev: try args.require("dev"), peer: try args.requirePeerID("peer"))
+      let (dev, peer) = try KeyCommands.requiredPeer(args)
+      return SwapRequest(dev: dev, peer: peer)
     }
 
     func run(_ ctx: Context) throws(CommandError) {
@@ -79,9 +91,7 @@ enum KeyCommands {
     var slot: KeySlot
 
     static func parse(_ args: Arguments) throws(UsageError) -> DeleteRequest {
-      let dev = try args.require("dev")
-      let peer = try args.requirePeerID("peer")
-      guard let slot = try KeyCommands.slot(args) else { throw UsageError.missing("slot") }
+      let (dev, peer, slot) = try KeyCommands.requiredSlot(args)
       return DeleteRequest(dev: dev, peer: peer, slot: slot)
     }
 
@@ -99,9 +109,8 @@ enum KeyCommands {
     var slot: KeySlot?
 
     static func parse(_ args: Arguments) throws(UsageError) -> ShowRequest {
-      ShowRequest(
-        dev: try args.require("dev"), peer: try args.requirePeerID("peer"),
-        slot: try KeyCommands.slot(args))
+      let (dev, peer) = try KeyCommands.requiredPeer(args)
+      return ShowRequest(dev: dev, peer: peer, slot: try KeyCommands.slot(args))
     }
 
     func run(_ ctx: Context) throws(CommandError) {

@@ -37,7 +37,8 @@ enum PeerCommands {
     return value
   }
 
-  static func parseAdd(_ args: Arguments) throws(UsageError) -> AddRequest {
+  /// What peer add and peer set both take: dev, id, vpn-ip, keepalive and tx-id.
+  static func commonConfig(_ args: Arguments) throws(UsageError) -> (String, PeerConfig) {
     let dev = try args.require("dev")
     var config = PeerConfig(id: try args.requirePeerID("id"))
     try vpnIPs(args, &config)
@@ -46,6 +47,11 @@ enum PeerCommands {
       config.keepaliveTimeout = t
     }
     config.txID = try args.peerID("tx-id")
+    return (dev, config)
+  }
+
+  static func parseAdd(_ args: Arguments) throws(UsageError) -> AddRequest {
+    var (dev, config) = try commonConfig(args)
     let remote = try args.endpoint("remote")
     let local = try args.localEndpoint("local")
     let proto = try args.choice("proto")
@@ -199,16 +205,9 @@ enum PeerCommands {
     var config: PeerConfig
 
     static func parse(_ args: Arguments) throws(UsageError) -> SetRequest {
-      let dev = try args.require("dev")
-      var config = PeerConfig(id: try args.requirePeerID("id"))
-      try vpnIPs(args, &config)
-      if let (i, t) = try args.keepalive() {
-        config.keepaliveInterval = i
-        config.keepaliveTimeout = t
-      }
+      var (dev, config) = try commonConfig(args)
       config.remote = try args.endpoint("remote")
       if let local = args.string("local") { config.localAddress = try args.address(local) }
-      config.txID = try args.peerID("tx-id")
       if config == PeerConfig(id: config.id) {
         throw UsageError("nothing to change: give remote, local, vpn-ip, keepalive or tx-id")
       }

@@ -22,12 +22,16 @@ struct ConfigFile: Equatable {
     var line: Int
   }
 
+  /// `route PREFIX [via ADDR]`, added once the interface is up.
   struct Route: Equatable {
+    /// The destination as written, ADDR/LEN.
     var prefix: String
+    /// The gateway, where the line names one.
     var via: String?
     var line: Int
   }
 
+  /// `address ADDR/LEN` of the interface.
   struct Address: Equatable {
     var address: String
     var line: Int

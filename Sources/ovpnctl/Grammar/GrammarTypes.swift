@@ -51,15 +51,19 @@ enum ValueKind: Equatable, Sendable {
   }
 }
 
+/// One value that follows a keyword, or a command's positional value.
 struct ValueSpec: Sendable {
   /// The placeholder in usage text: NAME, ID, ADDR:PORT, …
   let metavar: String
   let kind: ValueKind
 }
 
+/// A keyword of a command and the values that follow it.
 struct KeywordSpec: Sendable {
   let name: String
+  /// In order: `keepalive INTERVAL TIMEOUT` takes two.
   let values: [ValueSpec]
+  /// It may be given more than once (`vpn-ip`, `rekey`).
   var repeatable = false
 }
 

@@ -58,24 +58,21 @@ struct JSONWriter {
     if pretty { buffer.append(": ") } else { buffer.append(byte: UInt8(ascii: ":")) }
   }
 
-  mutating func beginObject() {
-    if depth > 0 { separate() }
-    open(UInt8(ascii: "{"))
-  }
-  mutating func beginObject(_ name: StaticString) {
-    key(name)
-    open(UInt8(ascii: "{"))
-  }
+  /// An object: a member `name` of the enclosing object, or an element.
+  mutating func beginObject(_ name: StaticString? = nil) { begin(UInt8(ascii: "{"), name) }
   mutating func endObject() { close(UInt8(ascii: "}")) }
-  mutating func beginArray() {
-    if depth > 0 { separate() }
-    open(UInt8(ascii: "["))
-  }
-  mutating func beginArray(_ name: StaticString) {
-    key(name)
-    open(UInt8(ascii: "["))
-  }
+  /// An array: a member `name` of the enclosing object, or an element.
+  mutating func beginArray(_ name: StaticString? = nil) { begin(UInt8(ascii: "["), name) }
   mutating func endArray() { close(UInt8(ascii: "]")) }
+
+  private mutating func begin(_ bracket: UInt8, _ name: StaticString?) {
+    if let name {
+      key(name)
+    } else if depth > 0 {
+      separate()
+    }
+    open(bracket)
+  }
 
   mutating func field(_ name: StaticString, _ value: String?) {
     key(name)
