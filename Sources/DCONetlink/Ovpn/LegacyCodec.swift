@@ -108,14 +108,7 @@ package struct LegacyCodec: OvpnCodec {
         case R.localPort: p.localPort = try a.be16()
         case R.interval: p.keepaliveInterval = try a.u32()
         case R.timeout: p.keepaliveTimeout = try a.u32()
-        case R.vpnRxBytes: p.stats.vpnRxBytes = try a.uint()
-        case R.vpnTxBytes: p.stats.vpnTxBytes = try a.uint()
-        case R.vpnRxPackets: p.stats.vpnRxPackets = try a.uint()
-        case R.vpnTxPackets: p.stats.vpnTxPackets = try a.uint()
-        case R.linkRxBytes: p.stats.linkRxBytes = try a.uint()
-        case R.linkTxBytes: p.stats.linkTxBytes = try a.uint()
-        case R.linkRxPackets: p.stats.linkRxPackets = try a.uint()
-        case R.linkTxPackets: p.stats.linkTxPackets = try a.uint()
+        case R.vpnRxBytes...R.linkTxPackets: try p.stats.set(a, first: R.vpnRxBytes)
         default: p.unknownAttributes.append(UnknownAttribute(type: a.type, length: a.length))
         }
       }

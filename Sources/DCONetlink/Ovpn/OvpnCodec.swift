@@ -83,3 +83,24 @@ extension OvpnCodec {
     }
   }
 }
+
+extension PeerStats {
+  /// Sets the counter that `a` carries. Both APIs number the eight counter
+  /// attributes on from `first` in one order: vpn rx/tx bytes, vpn rx/tx
+  /// packets, link rx/tx bytes, link rx/tx packets (each a u32 or u64, as
+  /// the kernel's uint attributes are).
+  mutating func set(_ a: Attribute, first: UInt16) throws(NetlinkError) {
+    let value = try a.uint()
+    switch Int(a.type) - Int(first) {
+    case 0: vpnRxBytes = value
+    case 1: vpnTxBytes = value
+    case 2: vpnRxPackets = value
+    case 3: vpnTxPackets = value
+    case 4: linkRxBytes = value
+    case 5: linkTxBytes = value
+    case 6: linkRxPackets = value
+    case 7: linkTxPackets = value
+    default: throw .malformed("attribute \(a.type) is not a counter")
+    }
+  }
+}

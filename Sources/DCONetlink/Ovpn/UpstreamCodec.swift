@@ -115,14 +115,7 @@ package struct UpstreamCodec: OvpnCodec {
       case P.localPort: p.localPort = try a.be16()
       case P.keepaliveInterval: p.keepaliveInterval = try a.u32()
       case P.keepaliveTimeout: p.keepaliveTimeout = try a.u32()
-      case P.vpnRxBytes: p.stats.vpnRxBytes = try a.uint()
-      case P.vpnTxBytes: p.stats.vpnTxBytes = try a.uint()
-      case P.vpnRxPackets: p.stats.vpnRxPackets = try a.uint()
-      case P.vpnTxPackets: p.stats.vpnTxPackets = try a.uint()
-      case P.linkRxBytes: p.stats.linkRxBytes = try a.uint()
-      case P.linkTxBytes: p.stats.linkTxBytes = try a.uint()
-      case P.linkRxPackets: p.stats.linkRxPackets = try a.uint()
-      case P.linkTxPackets: p.stats.linkTxPackets = try a.uint()
+      case P.vpnRxBytes...P.linkTxPackets: try p.stats.set(a, first: P.vpnRxBytes)
       case P.delReason: break  // notifications only
       default: p.unknownAttributes.append(UnknownAttribute(type: a.type, length: a.length))
       }
