@@ -43,11 +43,13 @@ public struct OvpnInterface {
   /// The optional features the running module offers, from its policy.
   public func features() throws(NetlinkError) -> OvpnFeatures { try client.features(codec) }
 
-  /// Every peer, with its counters.
+  /// Every peer, with its counters. The ovpn-dco-v2 module lists no peers
+  /// of a p2p interface (its dump is empty): ask for those by id.
   public func peers() throws(NetlinkError) -> [Peer] { try client.peers(link, codec: codec) }
 
   /// Every peer, handed over one at a time as the dump is read (memory
-  /// stays flat in the number of peers).
+  /// stays flat in the number of peers); as `peers()`, none of an
+  /// ovpn-dco-v2 p2p interface.
   public func forEachPeer(_ body: (Peer) -> Void) throws(NetlinkError) {
     try client.forEachPeer(link, codec: codec, body)
   }
