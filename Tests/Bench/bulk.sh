@@ -17,7 +17,7 @@
 # second run under strace -c (the ovpnctl process only: the keeper is
 # another process, whose CPU time is shown apart).
 # It prints its figures after a "=== figures" line.
-# shellcheck source=SCRIPTDIR/../kernel/lib.sh
+# shellcheck source=SCRIPTDIR/../Kernel/lib.sh
 source "$TESTS_DIR/lib.sh"
 require_ovpnctl
 

@@ -14,7 +14,7 @@
 #   the same three for every /usr/bin/ovpnctl-* (scripts/bench --also BIN),
 #   whose output must also be byte-identical to ovpnctl's
 # It prints its figures after a "=== figures" line.
-# shellcheck source=SCRIPTDIR/../kernel/lib.sh
+# shellcheck source=SCRIPTDIR/../Kernel/lib.sh
 source "$TESTS_DIR/lib.sh"
 require_ovpnctl
 

@@ -11,7 +11,7 @@
 # `-prometheus stats` and a scrape of `metrics serve` (median of RUNS),
 # the exporter's resident memory over SCRAPES scrapes, and the CPU time
 # `top` uses over 10 s.
-# shellcheck source=SCRIPTDIR/../kernel/lib.sh
+# shellcheck source=SCRIPTDIR/../Kernel/lib.sh
 source "$TESTS_DIR/lib.sh"
 source "$TESTS_DIR/tunnel.sh"
 require_ovpnctl
