@@ -33,13 +33,9 @@ enum MonitorCommand {
         watch?.update(status, ctx)
       }
     }
-    var codecs: [any OvpnCodec] = []
-    for kind in OvpnKind.allCases {
-      if let c = try? ctx.client.codec(for: kind) { codecs.append(c) }
-    }
-    guard !codecs.isEmpty else { throw .netlink(.noKernelSupport, .monitor) }
+    // Every loaded API's peers group (.noKernelSupport when there is none).
     let stream = try kernel(.monitor) { () throws(NetlinkError) in
-      try PeerEventStream(codecs: codecs, receiveBuffer: ctx.options.receiveBuffer)
+      try PeerEventStream(client: ctx.client, receiveBuffer: ctx.options.receiveBuffer)
     }
 
     let signals = try SignalFD.open()
