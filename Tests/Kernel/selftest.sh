@@ -176,7 +176,7 @@ st_setup() {
 
 # --- traffic -----------------------------------------------------------------
 
-# st_flood NS DEST [PING ARGS...]: 500 flood pings, every one answered.
+# st_flood NS DEST [PING ARGS...]: a flood ping until 500 replies have come.
 st_flood() {
 	local ns=$1 dst=$2
 	shift 2
@@ -184,13 +184,16 @@ st_flood() {
 	st_all_answered 500
 }
 
-# st_all_answered N: the ping in $OUT got at least N replies and lost none.
-# (With -w, ping can send one more than -c; seen once: 501 of 501.)
+# st_all_answered N: the ping in $OUT got at least N replies. With -w, -c
+# counts replies: ping sends until N have come back and then stops, so a
+# flood ping's last request can still be in flight when it exits (seen:
+# "501 transmitted, 500 received" over TCP, and 501 of 501 over UDP). The
+# loss percentage counts that request as lost, so it is not checked here;
+# the original selftest checks only ping's exit status, which is the same.
 st_all_answered() {
 	local got
 	got=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' <<<"$OUT")
 	[[ $got =~ ^[0-9]+$ ]] && ((got >= $1)) || fail "ping: fewer than $1 replies: ${OUT:0:300}"
-	expect_contains "$OUT" " 0% packet loss" "ping loss"
 }
 
 # st_capture_start N HEADER TAG: tcpdump on vethN in peerN, in the
