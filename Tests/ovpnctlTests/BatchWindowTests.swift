@@ -2,11 +2,11 @@
 // tied to their lines, what is undone after a failure without -force, and
 // when Batch drains the window.
 
-import DCONetlink
 import Glibc
 import NetlinkFakes
 import Testing
 
+@testable import DCONetlink
 @testable import ovpnctl
 
 private enum Cmd {

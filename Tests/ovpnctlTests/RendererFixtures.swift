@@ -1,7 +1,6 @@
 // Peers, links and keys shared by the renderer tests.
 
-import DCONetlink
-
+@testable import DCONetlink
 @testable import ovpnctl
 
 enum Fixture {

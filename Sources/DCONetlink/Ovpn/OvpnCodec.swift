@@ -5,8 +5,6 @@ import CMnl
 package protocol OvpnCodec: Sendable {
   var kind: OvpnKind { get }
   var family: GenlFamily { get }
-  /// Whether the kernel can report key slots (KEY_GET).
-  var canReadKeys: Bool { get }
 
   func newPeer(ifindex: UInt32, _ config: PeerConfig) throws(NetlinkError) -> NetlinkMessage
   func setPeer(ifindex: UInt32, _ config: PeerConfig) throws(NetlinkError) -> NetlinkMessage
@@ -31,6 +29,9 @@ package protocol OvpnCodec: Sendable {
 }
 
 extension OvpnCodec {
+  /// Whether the kernel can report key slots: only the upstream API has KEY_GET.
+  package var canReadKeys: Bool { kind == .ovpn }
+
   /// A generic netlink request to this family with IFINDEX already in place.
   func request(_ command: UInt8, ifindex: UInt32, dump: Bool = false) throws(NetlinkError)
     -> NetlinkMessage

@@ -40,26 +40,11 @@ public struct Link: Equatable, Sendable {
   /// IFLA_MTU in bytes, if reported.
   public var mtu: UInt32?
   /// Interface flags (IFF_*).
-  public var flags: UInt32
+  public var flags: UInt32 = 0
   /// IFLA_OPERSTATE, an RFC 2863 state (`IF_OPER_*`: 6 is up), if reported.
   public var operState: UInt8?
   /// IFLA_STATS64 counters, if reported.
   public var stats: LinkStats?
-
-  /// A link as given; optional fields left out read as not reported.
-  public init(
-    name: String, index: UInt32, kind: String? = nil, mode: OvpnMode? = nil, mtu: UInt32? = nil,
-    flags: UInt32 = 0, operState: UInt8? = nil, stats: LinkStats? = nil
-  ) {
-    self.name = name
-    self.index = index
-    self.kind = kind
-    self.mode = mode
-    self.mtu = mtu
-    self.flags = flags
-    self.operState = operState
-    self.stats = stats
-  }
 
   /// Whether IFF_UP is set: the interface is administratively up.
   public var isUp: Bool { flags & UInt32(IFF_UP) != 0 }

@@ -14,7 +14,10 @@ import Glibc
 /// Parsing checks everything that can be checked without the kernel: each
 /// line against the grammar of its command, unique peer ids and key slots,
 /// keys for declared peers only, readable key files of the right length.
+/// Every statement keeps `line`, its line number in the file (from 1), so
+/// that a later step can still name the line it failed on.
 struct ConfigFile: Equatable {
+  /// `interface ...`: what the interface is created with; nil is not given.
   struct Interface: Equatable {
     var kind: OvpnKind?
     var mode: OvpnMode?
@@ -33,24 +36,28 @@ struct ConfigFile: Equatable {
 
   /// `address ADDR/LEN` of the interface.
   struct Address: Equatable {
+    /// As written, ADDR/LEN.
     var address: String
     var line: Int
   }
 
+  /// `peer id ID ...`: one peer.
   struct PeerEntry: Equatable {
-    var line: Int
     /// The words after `peer`, as written: `peer add dev NAME` + these is the command.
     var words: [String]
+    /// Those words as `peer add` parses them.
     var request: PeerCommands.AddRequest
+    var line: Int
 
     var id: UInt32 { request.config.id }
   }
 
+  /// `key peer ID slot SLOT ...`: one key of a declared peer.
   struct KeyEntry: Equatable {
-    var line: Int
     /// The line as `key add` parses it, its key file paths as the plan uses
     /// them (relative ones resolved against the file's folder).
     var key: KeyCommands.AddRequest
+    var line: Int
 
     var peer: UInt32 { key.peer }
     var slot: KeySlot { key.slot }
@@ -173,7 +180,7 @@ struct ConfigFile: Equatable {
             throw UsageError("peer id \(request.config.id) is already declared on line \(earlier)")
           }
           peerLines[request.config.id] = line
-          file.peers.append(PeerEntry(line: line, words: rest, request: request))
+          file.peers.append(PeerEntry(words: rest, request: request, line: line))
         case "key":
           _ = try Arguments(rest, syntax: keySpec)
           var key = try KeyCommands.AddRequest.parse(
@@ -192,7 +199,7 @@ struct ConfigFile: Equatable {
           }
           key.encrypt = resolve(key.encrypt, against: path)
           key.decrypt = resolve(key.decrypt, against: path)
-          let entry = KeyEntry(line: line, key: key)
+          let entry = KeyEntry(key: key, line: line)
           if checkKeyFiles {
             // Read to check, then drop: the material is zeroed with its buffer.
             _ = try KeyFile.read(entry.encrypt, cipher: cipher, role: "encrypt")
