@@ -189,7 +189,7 @@ st_flood() {
 # flood ping's last request can still be in flight when it exits (seen:
 # "501 transmitted, 500 received" over TCP, and 501 of 501 over UDP). The
 # loss percentage counts that request as lost, so it is not checked here;
-# the original selftest checks only ping's exit status, which is the same.
+# the original selftest checks only ping's exit status, which says the same.
 st_all_answered() {
 	local got
 	got=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' <<<"$OUT")

@@ -17,7 +17,7 @@ import Glibc
 /// Every statement keeps `line`, its line number in the file (from 1), so
 /// that a later step can still name the line it failed on.
 struct ConfigFile: Equatable {
-  /// `interface ...`: what the interface is created with; nil is not given.
+  /// `interface ...`: what the interface is created with; nil where the line leaves it out.
   struct Interface: Equatable {
     var kind: OvpnKind?
     var mode: OvpnMode?
