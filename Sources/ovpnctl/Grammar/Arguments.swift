@@ -8,7 +8,11 @@ import DCONetlink
 struct Arguments {
   let spec: Syntax
   private(set) var positional: String?
-  private var values: [String: [[String]]] = [:]
+  /// The words, and where each keyword given stands among them: its
+  /// values follow it. Read by scanning: a command has a few keywords, and
+  /// a scan costs less than hashing them (a batch parses thousands of lines).
+  private var words: [String] = []
+  private var given: [(keyword: Int, at: Int)] = []
 
   init(_ words: [String], spec: CommandSpec) throws(UsageError) {
     try self.init(words, syntax: spec.syntax)
@@ -16,14 +20,15 @@ struct Arguments {
 
   init(_ words: [String], syntax spec: Syntax) throws(UsageError) {
     self.spec = spec
+    self.words = words
     var i = 0
-    if spec.positional != nil, i < words.count, spec.keyword(words[i]) == nil {
+    if spec.positional != nil, i < words.count, spec.keywordIndex(words[i]) == nil {
       positional = words[i]
       i += 1
     }
     while i < words.count {
       let word = words[i]
-      guard let k = spec.keyword(word) else {
+      guard let k = spec.keywordIndex(word) else {
         // The positional may also follow keywords (setconf dev NAME FILE).
         if spec.positional != nil, positional == nil {
           positional = word
@@ -32,26 +37,23 @@ struct Arguments {
         }
         throw UsageError.unknown(word, object: spec.object)
       }
-      let needed = k.values.count
+      let needed = spec.keywords[k].values.count
       guard i + needed < words.count else {
-        let metavars = k.values.map(\.metavar).joined(separator: " ")
+        let metavars = spec.keywords[k].values.map(\.metavar).joined(separator: " ")
         throw UsageError("argument \"\(word)\" needs \(metavars)")
       }
-      let vals = Array(words[(i + 1)..<(i + 1 + needed)])
-      if !k.repeatable, values[word] != nil {
-        throw UsageError.duplicate(word, vals.joined(separator: " "))
+      if !spec.keywords[k].repeatable, given.contains(where: { $0.keyword == k }) {
+        throw UsageError.duplicate(word, words[(i + 1)..<(i + 1 + needed)].joined(separator: " "))
       }
-      values[word, default: []].append(vals)
+      given.append((k, i))
       i += needed + 1
     }
     for rule in spec.rules {
       switch rule {
       case .conflict(let c):
-        if values[c.keyword] != nil && values[c.other] != nil { throw UsageError(c.message) }
+        if has(c.keyword) && has(c.other) { throw UsageError(c.message) }
       case .requires(let keyword, let other, let value, let message):
-        if values[keyword] != nil && values[other]?.first?.first != value {
-          throw UsageError(message)
-        }
+        if has(keyword) && string(other) != value { throw UsageError(message) }
       }
     }
     if spec.positionalRequired, positional == nil {
@@ -59,12 +61,24 @@ struct Arguments {
     }
   }
 
-  func has(_ key: String) -> Bool { values[key] != nil }
+  func has(_ key: String) -> Bool { given.contains { words[$0.at] == key } }
 
-  /// The single value of a one-value keyword.
-  func string(_ key: String) -> String? { values[key]?.first?.first }
+  /// The (first) value of a keyword; for `requires` rules, nil when it has none.
+  func string(_ key: String) -> String? {
+    for g in given where words[g.at] == key {
+      return g.at + 1 < words.count && spec.keywords[g.keyword].values.count > 0 ? words[g.at + 1] : nil
+    }
+    return nil
+  }
 
-  func all(_ key: String) -> [[String]] { values[key] ?? [] }
+  /// The values of every occurrence of `key`, in order.
+  func all(_ key: String) -> [[String]] {
+    var result: [[String]] = []
+    for g in given where words[g.at] == key {
+      result.append(Array(words[(g.at + 1)..<(g.at + 1 + spec.keywords[g.keyword].values.count)]))
+    }
+    return result
+  }
 
   func require(_ key: String) throws(UsageError) -> String {
     guard let v = string(key) else { throw .missing(key) }

@@ -98,7 +98,8 @@ struct Syntax: Sendable {
   /// first that is broken is the error.
   var rules: [Rule] = []
 
-  func keyword(_ name: String) -> KeywordSpec? { keywords.first { $0.name == name } }
+  func keyword(_ name: String) -> KeywordSpec? { keywordIndex(name).map { keywords[$0] } }
+  func keywordIndex(_ name: String) -> Int? { keywords.firstIndex { $0.name == name } }
 
   var conflicts: [Conflict] {
     rules.compactMap { if case .conflict(let c) = $0 { c } else { nil } }
@@ -113,7 +114,8 @@ protocol CommandRequest: Sendable {
 }
 
 /// One command of the grammar: its words, its request, and what it allows.
-struct CommandSpec: Sendable {
+/// A class: the router and a batch pass it around for every line.
+final class CommandSpec: Sendable {
   typealias Parser = @Sendable (Arguments) throws(UsageError) -> any CommandRequest
 
   let object: String
