@@ -104,9 +104,17 @@ import Testing
     "192.0.2.1:http", "192.0.2.1:1194x", "[2001:db8::1]:0", "[2001:db8::1]x", "[2001:db8::1]1194",
     "[2001:db8::1", "2001:db8::1]:1194", "[]:1194", ":1194", "", "300.0.0.1:1194",
     "192.0.2.1%2:1194", "[192.0.2.1%2]:1194", "host.example:1194", "[fe80::1%]:1194",
+    "192.0.2.1:+", "192.0.2.1:++1", "192.0.2.1\u{0}junk:1194", "[2001:db8::1]:",
+    String(repeating: "1", count: 70) + ":1194", "192.0.2.1:١٢",
   ])
   func badEndpointsAreRefused(text: String) {
     #expect(Endpoint(parsing: text) == nil)
+  }
+
+  /// The port reads as `UInt16(text)` would: a leading plus is allowed.
+  @Test func portWithPlusSign() {
+    #expect(Endpoint(parsing: "192.0.2.1:+1194")?.port == 1194)
+    #expect(Endpoint(parsing: "[2001:db8::1]:+7")?.port == 7)
   }
 
   @Test func maximumPort() {

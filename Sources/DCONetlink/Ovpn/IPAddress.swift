@@ -13,14 +13,20 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
 
   /// Parses dotted-quad or RFC 4291 text (inet_pton).
   public init?(_ text: String) {
-    var buf = [UInt8](repeating: 0, count: 16)
-    if inet_pton(AF_INET, text, &buf) == 1 {
-      bytes = Array(buf[0..<4])
-    } else if inet_pton(AF_INET6, text, &buf) == 1 {
-      bytes = buf
-    } else {
-      return nil
+    guard let a = text.withCString({ IPAddress(cString: $0) }) else { return nil }
+    self = a
+  }
+
+  /// Parses NUL-terminated text, as inet_pton(3) does.
+  init?(cString text: UnsafePointer<CChar>) {
+    var raw: (UInt64, UInt64) = (0, 0)
+    let count = withUnsafeMutableBytes(of: &raw) { buf -> Int in
+      if inet_pton(AF_INET, text, buf.baseAddress) == 1 { return 4 }
+      if inet_pton(AF_INET6, text, buf.baseAddress) == 1 { return 16 }
+      return 0
     }
+    guard count != 0 else { return nil }
+    bytes = withUnsafeBytes(of: &raw) { Array($0.prefix(count)) }
   }
 
   /// The wildcard address: `0.0.0.0`, or `::` when `v6`.
@@ -81,39 +87,71 @@ public struct Endpoint: Hashable, Sendable, CustomStringConvertible {
   /// address takes `defaultPort`, and `:PORT` alone means the wildcard
   /// address (family chosen by the caller later).
   public init?(parsing text: String, defaultPort: UInt16? = nil) {
-    var host = Substring(text)
-    var portText: Substring?
-    if host.hasPrefix("[") {
-      guard let close = host.firstIndex(of: "]") else { return nil }
-      let rest = host[host.index(after: close)...]
-      host = host[host.index(after: host.startIndex)..<close]
-      if rest.hasPrefix(":") { portText = rest.dropFirst() } else if !rest.isEmpty { return nil }
-    } else if let colon = host.lastIndex(of: ":"), host.firstIndex(of: ":") == colon {
-      portText = host[host.index(after: colon)...]
-      host = host[..<colon]
+    var text = text
+    guard let e = text.withUTF8({ Endpoint.parse($0, defaultPort: defaultPort) }) else { return nil }
+    self = e
+  }
+
+  /// The parser behind `init(parsing:)`, on the text's UTF-8 bytes: every
+  /// byte it looks for is ASCII.
+  private static func parse(_ s: UnsafeBufferPointer<UInt8>, defaultPort: UInt16?) -> Endpoint? {
+    let colon = UInt8(ascii: ":")
+    var host = 0..<s.count
+    var portBytes: Range<Int>?
+    if s.first == UInt8(ascii: "[") {
+      guard let close = s.firstIndex(of: UInt8(ascii: "]")) else { return nil }
+      host = 1..<close
+      if close + 1 < s.count {
+        guard s[close + 1] == colon else { return nil }
+        portBytes = (close + 2)..<s.count
+      }
+    } else if let last = s.lastIndex(of: colon), s.firstIndex(of: colon) == last {
+      portBytes = (last + 1)..<s.count
+      host = 0..<last
     }
     var scope: UInt32 = 0
-    if let pct = host.firstIndex(of: "%") {
-      let name = String(host[host.index(after: pct)...])
+    if let pct = s[host].firstIndex(of: UInt8(ascii: "%")) {
+      let name = String(decoding: s[(pct + 1)..<host.upperBound], as: UTF8.self)
       if let n = UInt32(name) {
         scope = n
       } else {
         scope = if_nametoindex(name)
         guard scope != 0 else { return nil }
       }
-      host = host[..<pct]
+      host = host.lowerBound..<pct
     }
-    guard let address = IPAddress(String(host)) else { return nil }
+    // The longest address text is 45 bytes; anything longer is no address.
+    guard host.count < 64, !s[host].contains(0) else { return nil }
+    var text: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+    let parsed = withUnsafeMutableBytes(of: &text) { buf -> IPAddress? in
+      UnsafeMutableRawBufferPointer(rebasing: buf[0..<host.count]).copyBytes(from: s[host])
+      return IPAddress(cString: buf.baseAddress!.assumingMemoryBound(to: CChar.self))
+    }
+    guard let address = parsed else { return nil }
     if scope != 0 && !address.isV6 { return nil }
-    if let portText {
-      guard let p = UInt16(portText), p != 0 else { return nil }
+    let port: UInt16
+    if let portBytes {
+      guard let p = decimalPort(s[portBytes]) else { return nil }
       port = p
     } else if let defaultPort {
       port = defaultPort
     } else {
       return nil
     }
-    self.address = address
-    self.scopeID = scope
+    return Endpoint(address: address, port: port, scopeID: scope)
+  }
+
+  /// 1..65535 in decimal, as `UInt16(text)` reads it (a leading `+` allowed).
+  private static func decimalPort(_ digits: Slice<UnsafeBufferPointer<UInt8>>) -> UInt16? {
+    var d = digits[...]
+    if d.first == UInt8(ascii: "+") { d = d.dropFirst() }
+    guard !d.isEmpty else { return nil }
+    var value: UInt32 = 0
+    for c in d {
+      guard c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") else { return nil }
+      value = value * 10 + UInt32(c - UInt8(ascii: "0"))
+      guard value <= 65535 else { return nil }
+    }
+    return value == 0 ? nil : UInt16(value)
   }
 }
