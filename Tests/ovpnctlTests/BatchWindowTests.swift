@@ -60,6 +60,18 @@ private func failedLines(_ reports: [BatchWindow.Report]) -> [Int] {
     }
   }
 
+  /// What a batch may decide from the words alone, before parsing a line.
+  @Test func mayJoinAgreesWithAdmits() {
+    #expect(BatchWindow.mayJoin(object: "peer", verb: "add", force: false))
+    for (o, v) in [("peer", "set"), ("peer", "del"), ("key", "add"), ("key", "swap"), ("key", "del")] {
+      #expect(!BatchWindow.mayJoin(object: o, verb: v, force: false))
+      #expect(BatchWindow.mayJoin(object: o, verb: v, force: true))
+    }
+    for (o, v) in [("link", "add"), ("peer", "show"), ("key", "show"), ("stats", ""), ("monitor", "")] {
+      #expect(!BatchWindow.mayJoin(object: o, verb: v, force: true))
+    }
+  }
+
   @Test func requestsGoBackToBackAndRepliesAreReadAfter() throws {
     let k = PipelineKernel()
     let w = try window(k, force: false, adds: [1, 2, 3])

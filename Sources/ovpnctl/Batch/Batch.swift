@@ -60,7 +60,7 @@ enum Batch {
       let rc: Int32
       do throws(CommandError) {
         if let joins, context.window != nil {
-          try joins.spec.request(joins.args).run(context)
+          try joins.request.run(context)
         } else {
           try Router.run(words, context)
         }
@@ -83,15 +83,23 @@ enum Batch {
     return status
   }
 
-  /// A line that can join a batch window: its parsed command and the peer
-  /// it occupies there. nil for every other line (BatchWindow.admits), and
-  /// for lines that do not parse (they then fail the usual way). Help
-  /// requests never join: they print at once.
-  static func admit(_ words: [String], _ context: Context)
-    -> (key: BatchWindow.Key, spec: CommandSpec, args: Arguments)?
-  {
+  /// A line that can join a batch window: its parsed request and the peer
+  /// it occupies there.
+  struct Joining {
+    let key: BatchWindow.Key
+    let request: any CommandRequest
+  }
+
+  /// The window a line may join, if any: nil for every other line
+  /// (BatchWindow.admits), and for lines that do not parse (they then fail
+  /// the usual way). Help requests never join: they print at once.
+  static func admit(_ words: [String], _ context: Context) -> Joining? {
     guard words.count > 2, !words.contains("help") else { return nil }
     guard let object = Grammar.object(words[0]), let spec = object.command(words[1]) else { return nil }
+    // Most lines that cannot join are known by their words alone.
+    let force = context.options.force
+    guard BatchWindow.mayJoin(object: spec.object, verb: spec.verb, force: force) else { return nil }
+    guard !context.options.prometheus || spec.prometheus else { return nil }
     guard let args = try? Arguments(Array(words.dropFirst(2)), spec: spec) else { return nil }
     guard let dev = args.string("dev") else { return nil }
     guard let peer = try? args.peerID(spec.object == "key" ? "peer" : "id") else { return nil }
@@ -101,9 +109,10 @@ enum Batch {
       guard !args.has("proto"), !args.has("listen") else { return nil }
       link = try? context.ovpnLink(dev, .other).0
     }
-    guard BatchWindow.admits(object: spec.object, verb: spec.verb, link: link, force: context.options.force)
+    guard BatchWindow.admits(object: spec.object, verb: spec.verb, link: link, force: force),
+      let request = try? spec.request(args)
     else { return nil }
-    return (BatchWindow.Key(dev: dev, peer: peer), spec, args)
+    return Joining(key: BatchWindow.Key(dev: dev, peer: peer), request: request)
   }
 
   /// Splits a line into words: whitespace separates, `#` starts a comment,
@@ -113,34 +122,49 @@ enum Batch {
     var line = line
     return line.withUTF8 { bytes in
       var words: [String] = []
-      var current: [UInt8] = []
-      var quote: UInt8 = 0
-      var inWord = false
-      for ch in bytes {
-        if quote != 0 {
-          if ch == quote { quote = 0 } else { current.append(ch) }
-          continue
-        }
-        switch ch {
-        case UInt8(ascii: "#"):
-          if inWord { words.append(String(decoding: current, as: UTF8.self)) }
-          return words
-        case UInt8(ascii: "\""), UInt8(ascii: "'"):
-          quote = ch
-          inWord = true
-        case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
-          if inWord {
-            words.append(String(decoding: current, as: UTF8.self))
-            current.removeAll(keepingCapacity: true)
-            inWord = false
+      var i = 0
+      while true {
+        while i < bytes.count, isBlank(bytes[i]) { i += 1 }
+        guard i < bytes.count, bytes[i] != UInt8(ascii: "#") else { return words }
+        // One word: up to a blank or a `#` outside quotes.
+        let start = i
+        var quote: UInt8 = 0
+        var quoted = false
+        while i < bytes.count {
+          let ch = bytes[i]
+          if quote != 0 {
+            if ch == quote { quote = 0 }
+          } else if ch == UInt8(ascii: "\"") || ch == UInt8(ascii: "'") {
+            quote = ch
+            quoted = true
+          } else if isBlank(ch) || ch == UInt8(ascii: "#") {
+            break
           }
-        default:
-          current.append(ch)
-          inWord = true
+          i += 1
         }
+        let word = UnsafeBufferPointer(rebasing: bytes[start..<i])
+        words.append(quoted ? unquote(word) : String(decoding: word, as: UTF8.self))
       }
-      if inWord { words.append(String(decoding: current, as: UTF8.self)) }
-      return words
     }
+  }
+
+  private static func isBlank(_ ch: UInt8) -> Bool {
+    ch == UInt8(ascii: " ") || ch == UInt8(ascii: "\t") || ch == UInt8(ascii: "\n") || ch == UInt8(ascii: "\r")
+  }
+
+  /// A word with its quotes taken out (an unclosed one runs to the end).
+  private static func unquote(_ word: UnsafeBufferPointer<UInt8>) -> String {
+    var out: [UInt8] = []
+    var quote: UInt8 = 0
+    for ch in word {
+      if quote != 0 {
+        if ch == quote { quote = 0 } else { out.append(ch) }
+      } else if ch == UInt8(ascii: "\"") || ch == UInt8(ascii: "'") {
+        quote = ch
+      } else {
+        out.append(ch)
+      }
+    }
+    return String(decoding: out, as: UTF8.self)
   }
 }

@@ -42,7 +42,8 @@ final class BatchWindow {
     var record: (KeeperClient, Endpoint, UInt32)?
   }
 
-  struct Entry {
+  /// One line in flight (a class: a drain passes entries around many times).
+  final class Entry {
     let line: Int
     let op: Operation
     let link: Link
@@ -52,6 +53,15 @@ final class BatchWindow {
     let followups: Followups?
     var error: CommandError?
     var undone = false
+
+    init(line: Int, op: Operation, link: Link, codec: any OvpnCodec, peer: UInt32, followups: Followups?) {
+      self.line = line
+      self.op = op
+      self.link = link
+      self.codec = codec
+      self.peer = peer
+      self.followups = followups
+    }
   }
 
   static var capacity: Int { NetlinkSession.ackBatch }
@@ -71,6 +81,12 @@ final class BatchWindow {
   var isEmpty: Bool { entries.isEmpty }
   var isFull: Bool { entries.count >= Self.capacity }
   func holds(_ key: Key) -> Bool { keys.contains(key) }
+
+  /// Whether a line of `object verb` may join a window on some interface
+  /// (a `peer add` only on an MP one: see `admits`).
+  static func mayJoin(object: String, verb: String, force: Bool) -> Bool {
+    (object, verb) == ("peer", "add") || admits(object: object, verb: verb, link: nil, force: force)
+  }
 
   /// Whether a line of `object verb` on `link` may join a window.
   static func admits(object: String, verb: String, link: Link?, force: Bool) -> Bool {
