@@ -37,12 +37,14 @@ enum KeyFile {
       throw UsageError("cannot open key file \"\(path)\": \(errnoDescription(cmnl_errno()))")
     }
     defer { if fd != STDIN_FILENO { close(fd) } }
-    warnIfShared(fd, "key file \(path == "-" ? "on standard input" : "\"\(path)\"")")
-    let buffer = SecretBytes(capacity: maxFileSize + 1)
+    let size = warnIfShared(fd, "key file \(path == "-" ? "on standard input" : "\"\(path)\"")")
+    // A regular file is read as fstat saw it, without a read to find its
+    // end; a pipe may hold up to the limit. One byte more shows a larger file.
+    let buffer = SecretBytes(capacity: min(size ?? maxFileSize, maxFileSize) + 1)
     var failure: Int32 = 0
     buffer.fill { dst in
       var n = 0
-      while n < dst.count {
+      while n < dst.count, n != size {
         let r = Glibc.read(fd, dst.baseAddress! + n, dst.count - n)
         if r == 0 { break }
         if r < 0 {
@@ -65,11 +67,16 @@ enum KeyFile {
 
   /// Key material in a regular file that group or others may read is
   /// worth a warning, as wg(8) gives one.
-  static func warnIfShared(_ fd: Int32, _ what: String) {
+  /// Returns the size of a regular file, nil for anything else.
+  @discardableResult
+  static func warnIfShared(_ fd: Int32, _ what: String) -> Int? {
     var st = stat()
-    guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_mode & 0o044 != 0 else { return }
-    Terminal.err(
-      "Warning: \(what) is readable by group or others (mode \(String(st.st_mode & 0o777, radix: 8)))")
+    guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
+    if st.st_mode & 0o044 != 0 {
+      Terminal.err(
+        "Warning: \(what) is readable by group or others (mode \(String(st.st_mode & 0o777, radix: 8)))")
+    }
+    return Int(st.st_size)
   }
 
   /// Writes generated key text to standard output (never through stdio's
