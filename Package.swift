@@ -11,7 +11,9 @@ let package = Package(
     .systemLibrary(
       name: "CMnl", pkgConfig: "libmnl", providers: [.apt(["libmnl-dev"])]),
     .target(name: "DCONetlink", dependencies: ["CMnl"]),
-    .executableTarget(name: "ovpnctl", dependencies: ["DCONetlink", "CMnl"]),
+    // The static binary's command line for the Swift runtime (see argv.c).
+    .target(name: "CArgv"),
+    .executableTarget(name: "ovpnctl", dependencies: ["DCONetlink", "CMnl", "CArgv"]),
     // How another Swift program uses the library (built by the test command).
     .executableTarget(
       name: "ovpn-peer-report", dependencies: ["DCONetlink"], path: "Examples/PeerReport"),

@@ -1,0 +1,1 @@
+// Nothing to call: argv.c only defines what the Swift runtime looks up.
