@@ -30,6 +30,15 @@ import Testing
     return verbs + spec.aliases.map { [$0] }
   }
 
+  /// Grammar.object's switch finds every object of the table, and nothing else.
+  @Test func everyObjectIsFoundByName() {
+    for o in Grammar.objects {
+      #expect(Grammar.object(o.name)?.name == o.name)
+      #expect(Grammar.object(o.name)?.commands.count == o.commands.count)
+    }
+    for name in ["", "links", "help", "Link", "-j"] { #expect(Grammar.object(name) == nil) }
+  }
+
   @Test func everyKeywordTakesItsValues() {
     var problems: [String] = []
     for spec in Self.commands {
