@@ -8,8 +8,10 @@
 # selftests' C tool. For each N in /etc/bench-peers (default 2000 10000),
 # on a fresh MP interface each time:
 #   ovpnctl -batch of N `peer add` lines (remote, vpn-ip; UDP through the
-#     socket keeper), then N `key add` lines, without and with -force
-#     (which windows them too);
+#     socket keeper), then N `key add` lines without -force into the
+#     primary slot, and N with -force (which windows them too) into the
+#     secondary slot: both passes install keys into empty slots, so the
+#     kernel does the same work for each (replacing a key costs more);
 #   the same for every /usr/bin/ovpnctl-* (scripts/bench --also BIN);
 #   ovpn-cli new_multi_peer on the same N peers, if /usr/bin/ovpn-cli is
 #     there (OVPN_CLI=... on the host), one request per peer as it does;
@@ -65,12 +67,13 @@ cli_peers() {
 				i, i, int(i / 256) % 256, i % 256, int(i / 256) % 256, i % 256
 	}'
 }
-keys() { # N DEV
-	awk -v n="$1" -v d="$2" 'BEGIN {
+keys() { # N DEV SLOT
+	awk -v n="$1" -v d="$2" -v slot="$3" 'BEGIN {
 		for (i = 1; i <= n; i++)
-			printf "key add dev %s peer %d slot primary key-id 1 cipher aes-256-gcm encrypt k1 decrypt k2\n", d, i
+			printf "key add dev %s peer %d slot %s key-id 1 cipher aes-256-gcm encrypt k1 decrypt k2\n", d, i, slot
 	}'
 }
+slot_for() { if [[ -n $1 ]]; then echo secondary; else echo primary; fi; } # FORCE
 
 (umask 077 && "$OVPNCTL" key generate cipher aes-256-gcm >k1 && "$OVPNCTL" key generate cipher aes-256-gcm >k2)
 rows=()
@@ -107,7 +110,7 @@ ovpnctl_bulk() {
 	row "$n" "$name" "peer add" "$s" "$(rate $((n - 1)) "$s")" "$u" "$sy" \
 		"$(awk -v a="$k0" -v b="$(cpu "$kp")" 'BEGIN { printf "%.2f", b - a }')"
 	for force in "" -force; do
-		keys "$n" "$d" >keys.batch
+		keys "$n" "$d" "$(slot_for "$force")" >keys.batch
 		t0=$EPOCHREALTIME
 		/usr/bin/time -f '%U %S' -o usage.txt "$bin" $force -batch keys.batch || fail "$name: $n key adds failed"
 		t1=$EPOCHREALTIME
@@ -128,9 +131,10 @@ syscalls() {
 	tail -n +2 add.batch >rest.batch
 	strace -c -o st.txt "$bin" -batch rest.batch || fail "$name: strace batch failed"
 	notes+=("syscalls, $name, $((n - 1)) peer add lines: $(strace_calls st.txt) ($(strace_top st.txt))")
-	keys "$n" "$d" >keys.batch
+	keys "$n" "$d" primary >keys.batch
 	strace -c -o st.txt "$bin" -batch keys.batch || fail "$name: strace key batch failed"
 	notes+=("syscalls, $name, $n key add lines: $(strace_calls st.txt) ($(strace_top st.txt))")
+	keys "$n" "$d" secondary >keys.batch
 	strace -c -o st.txt "$bin" -force -batch keys.batch || fail "$name: strace key batch failed"
 	notes+=("syscalls, $name, $n key add lines, -force: $(strace_calls st.txt) ($(strace_top st.txt))")
 	gone "$d"
