@@ -99,7 +99,7 @@ enum Batch {
     // Most lines that cannot join are known by their words alone.
     let force = context.options.force
     guard BatchWindow.mayJoin(object: spec.object, verb: spec.verb, force: force) else { return nil }
-    guard !context.options.prometheus || spec.prometheus else { return nil }
+    if Router.optionError(spec, context.options) != nil { return nil }
     guard let args = try? Arguments(Array(words.dropFirst(2)), spec: spec) else { return nil }
     guard let dev = args.string("dev") else { return nil }
     guard let peer = try? args.peerID(spec.object == "key" ? "peer" : "id") else { return nil }
@@ -126,45 +126,34 @@ enum Batch {
       while true {
         while i < bytes.count, isBlank(bytes[i]) { i += 1 }
         guard i < bytes.count, bytes[i] != UInt8(ascii: "#") else { return words }
-        // One word: up to a blank or a `#` outside quotes.
+        // One word: up to a blank or a `#` outside quotes. Most words have
+        // no quotes and are sliced out as they stand; from the first quote
+        // on, the word is collected without its quotes.
         let start = i
         var quote: UInt8 = 0
-        var quoted = false
+        var unquoted: [UInt8]?
         while i < bytes.count {
           let ch = bytes[i]
           if quote != 0 {
-            if ch == quote { quote = 0 }
+            if ch == quote { quote = 0 } else { unquoted!.append(ch) }
           } else if ch == UInt8(ascii: "\"") || ch == UInt8(ascii: "'") {
+            if unquoted == nil { unquoted = Array(bytes[start..<i]) }
             quote = ch
-            quoted = true
           } else if isBlank(ch) || ch == UInt8(ascii: "#") {
             break
+          } else {
+            unquoted?.append(ch)
           }
           i += 1
         }
-        let word = UnsafeBufferPointer(rebasing: bytes[start..<i])
-        words.append(quoted ? unquote(word) : String(decoding: word, as: UTF8.self))
+        words.append(
+          unquoted.map { String(decoding: $0, as: UTF8.self) }
+            ?? String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
       }
     }
   }
 
   private static func isBlank(_ ch: UInt8) -> Bool {
     ch == UInt8(ascii: " ") || ch == UInt8(ascii: "\t") || ch == UInt8(ascii: "\n") || ch == UInt8(ascii: "\r")
-  }
-
-  /// A word with its quotes taken out (an unclosed one runs to the end).
-  private static func unquote(_ word: UnsafeBufferPointer<UInt8>) -> String {
-    var out: [UInt8] = []
-    var quote: UInt8 = 0
-    for ch in word {
-      if quote != 0 {
-        if ch == quote { quote = 0 } else { out.append(ch) }
-      } else if ch == UInt8(ascii: "\"") || ch == UInt8(ascii: "'") {
-        quote = ch
-      } else {
-        out.append(ch)
-      }
-    }
-    return String(decoding: out, as: UTF8.self)
   }
 }

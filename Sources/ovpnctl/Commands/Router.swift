@@ -48,9 +48,14 @@ enum Router {
       throw .usage(error)
     }
     guard let (spec, args) = parsed else { return }
-    if context.options.prometheus && !spec.prometheus {
-      throw .usage(UsageError("option \"-prometheus\" applies to stats and link show only"))
-    }
+    if let error = optionError(spec, context.options) { throw .usage(error) }
     try spec.request(args).run(context)
+  }
+
+  /// What the global options refuse for `spec`, if anything (a batch asks
+  /// too, before a line joins its window).
+  static func optionError(_ spec: CommandSpec, _ options: Options) -> UsageError? {
+    guard options.prometheus && !spec.prometheus else { return nil }
+    return UsageError("option \"-prometheus\" applies to stats and link show only")
   }
 }

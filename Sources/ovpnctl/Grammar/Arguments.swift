@@ -63,10 +63,11 @@ struct Arguments {
 
   func has(_ key: String) -> Bool { given.contains { words[$0.at] == key } }
 
-  /// The (first) value of a keyword; for `requires` rules, nil when it has none.
+  /// The first value of a keyword's first occurrence; nil when it is not
+  /// given, or takes no value.
   func string(_ key: String) -> String? {
     for g in given where words[g.at] == key {
-      return g.at + 1 < words.count && spec.keywords[g.keyword].values.count > 0 ? words[g.at + 1] : nil
+      return spec.keywords[g.keyword].values.isEmpty ? nil : words[g.at + 1]
     }
     return nil
   }
