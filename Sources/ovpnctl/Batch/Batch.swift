@@ -121,7 +121,9 @@ enum Batch {
   static func split(_ line: String) -> [String] {
     var line = line
     return line.withUTF8 { bytes in
+      // Room for a long line's words at once (key add has 16).
       var words: [String] = []
+      words.reserveCapacity(24)
       var i = 0
       while true {
         while i < bytes.count, isBlank(bytes[i]) { i += 1 }

@@ -10,7 +10,8 @@ enum KeyFile {
 
   static func read(_ path: String, cipher: Cipher, role: String) throws(UsageError) -> SecretBytes {
     let raw = try readAll(path)
-    let name = path == "-" ? "standard input" : "\"\(path)\""
+    // Words for the errors only: a batch reads thousands of key files.
+    var name: String { path == "-" ? "standard input" : "\"\(path)\"" }
     let decoded: SecretBytes? = raw.withBytes { bytes in
       var start = 0
       var end = bytes.count
@@ -69,12 +70,12 @@ enum KeyFile {
   /// worth a warning, as wg(8) gives one.
   /// Returns the size of a regular file, nil for anything else.
   @discardableResult
-  static func warnIfShared(_ fd: Int32, _ what: String) -> Int? {
+  static func warnIfShared(_ fd: Int32, _ what: @autoclosure () -> String) -> Int? {
     var st = stat()
     guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
     if st.st_mode & 0o044 != 0 {
       Terminal.err(
-        "Warning: \(what) is readable by group or others (mode \(String(st.st_mode & 0o777, radix: 8)))")
+        "Warning: \(what()) is readable by group or others (mode \(String(st.st_mode & 0o777, radix: 8)))")
     }
     return Int(st.st_size)
   }
