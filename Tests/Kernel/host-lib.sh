@@ -125,7 +125,7 @@ kt_debian_mirror() {
 			split(line, w, /[ \t]+/); emit("deb", w[1], w[2], "yes")
 		}
 		END { flush() }
-	' "${files[@]}" | head -n 1)
+	' "${files[@]}" | sed -n 1p)
 	[[ -n $uri ]] || kt_die "could not find a Debian archive URI in the apt configuration (set OVPNCTL_DEBIAN_MIRROR=URI)"
 	printf '%s\n' "${uri%/}"
 }

@@ -34,7 +34,7 @@ cat events.json
 while read -r line; do
 	jq -e . >/dev/null <<<"$line" || fail "not one JSON object per line: $line"
 done <events.json
-ev() { jq -rc "select(.id == $1) | [.event, .ifname, .reason] | join(\" \")" events.json | head -n1; }
+ev() { jq -rc "select(.id == $1) | [.event, .ifname, .reason] | join(\" \")" events.json | sed -n 1p; }
 expect_eq "$(ev 1)" "peer-del ovpn0 userspace" "event for peer 1"
 expect_eq "$(ev 2)" "peer-del ovpn0 expired" "event for peer 2"
 expect_eq "$(ev 3)" "peer-del ovpn0 teardown" "event for peer 3"

@@ -26,7 +26,7 @@ expect_jq "$OUT" '.[0]."remote-ipv4"' 10.10.0.3 "remote after the float"
 
 if [[ $KERNEL_API == upstream ]]; then
 	wait_for 10 grep -q '"event":"peer-float"' events.json
-	f=$(grep '"event":"peer-float"' events.json | head -n1)
+	f=$(grep -m1 '"event":"peer-float"' events.json)
 	expect_jq "$f" '[.ifname, .id, ."remote-ipv4", ."remote-port"] | map(tostring) | join(" ")' \
 		"ovpn0 1 10.10.0.3 1194" "peer-float event"
 fi

@@ -37,7 +37,7 @@ case $KERNEL_API in
 upstream)
 	wait_for 20 grep -q '"id":4' events.json
 	cat events.json
-	ev=$(grep '"id":4' events.json | head -n1)
+	ev=$(grep -m1 '"id":4' events.json)
 	expect_jq "$ev" .event peer-del "event"
 	expect_jq "$ev" .reason transport-error "reason after the short frame"
 	;;
@@ -51,7 +51,7 @@ legacy)
 	expect_jq "$OUT" '.[0].id' 4 "peer still present"
 	expect_ok ovpnctl_in a peer del dev ovpn0 id 4
 	wait_for 10 grep -q '"id":4' events.json
-	expect_jq "$(grep '"id":4' events.json | head -n1)" .reason userspace "reason"
+	expect_jq "$(grep -m1 '"id":4' events.json)" .reason userspace "reason"
 	;;
 esac
 kill "$server" 2>/dev/null || true

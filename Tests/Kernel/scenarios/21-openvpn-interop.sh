@@ -44,7 +44,7 @@ pid_b=$OVPN_PID
 ovpn_wait_ready 60 a.log b.log
 t_up=$EPOCHREALTIME
 grep -E "DCO|peer-id|Initialization|cipher" a.log | head -n 12 >&2
-peer_id=$(sed -n 's/.*peer-id \([0-9][0-9]*\).*/\1/p' a.log | head -n1)
+peer_id=$(sed -n 's/.*peer-id \([0-9][0-9]*\).*/\1/p' a.log | sed -n 1p)
 [[ -n $peer_id ]] || fail "no peer-id in OpenVPN's log"
 log "OpenVPN negotiated peer-id $peer_id"
 readonly_loop_start a tun0
@@ -125,7 +125,7 @@ errs=$(ovpn_log_errors a.log; ovpn_log_errors b.log)
 # OpenVPN stops: its peer goes, and monitor says why.
 kill -TERM "$pid_a"
 wait_for 20 grep -q "\"id\":$peer_id" "$monitor_events"
-ev=$(grep "\"id\":$peer_id" "$monitor_events" | head -n1)
+ev=$(grep -m1 "\"id\":$peer_id" "$monitor_events")
 log "event: $ev"
 expect_jq "$ev" '[.event, .ifname] | join(" ")' "peer-del tun0" "event when OpenVPN stops"
 expect_jq "$ev" '.reason | IN("userspace", "teardown")' true "reason of that peer-del"

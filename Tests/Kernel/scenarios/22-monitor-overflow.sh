@@ -59,7 +59,7 @@ lost=$(grep -c '"event":"lost-events"' events.json || true)
 ((lost >= 1)) || fail "no lost-events object"
 # each lost-events is followed by its resync
 expect_eq "$(grep -c '"event":"resync"' events.json || true)" "$lost" "resync objects (one per lost-events)"
-r=$(grep '"event":"resync"' events.json | head -n1)
+r=$(grep -m1 '"event":"resync"' events.json)
 expect_jq "$r" '[.ifname, (.peers | map(tostring) | join(","))] | join(" ")' "keep 9" "resync of the remaining interface"
 # still listening: a later event arrives as usual
 expect_ok ovpnctl_in m peer del dev keep id 9

@@ -54,7 +54,7 @@ readonly_loop_start s tun0
 
 # What OpenVPN gave each client: its peer id and VPN address (PUSH_REPLY).
 pushed() { # NAME WHAT(peer-id|ifconfig)
-	grep "PUSH: Received control message" "$1.log" | head -n1 | tr ',' '\n' |
+	grep -m1 "PUSH: Received control message" "$1.log" | tr ',' '\n' |
 		sed -n "s/^$2 \([^ ']*\).*/\1/p"
 }
 declare -A id vip port=([alice]=41001 [bob]=41002) remote=([alice]=10.10.1.2 [bob]=10.10.2.2)
@@ -149,7 +149,7 @@ expect_jqs "$OUT" "alice after the move" '.[0]."remote-ipv4"' 10.10.1.12 '.[0]."
 if [[ $KERNEL_API == upstream ]]; then
 	# PEER_FLOAT_NTF (Linux 7.1+): this guest runs 7.3.
 	wait_for 10 grep -q '"event":"peer-float"' events.json
-	ev=$(grep '"event":"peer-float"' events.json | head -n1)
+	ev=$(grep -m1 '"event":"peer-float"' events.json)
 	expect_jqs "$ev" "peer-float" '.id' "${id[alice]}" '."common-name"' alice \
 		'."remote-ipv4"' 10.10.1.12 '."remote-port"' 41001
 else
@@ -161,7 +161,7 @@ fi
 # bob leaves (explicit-exit-notify): OpenVPN deletes his peer.
 kill -TERM "$pid_bob"
 wait_for 20 grep -q "\"id\":${id[bob]}," events.json
-ev=$(grep "\"id\":${id[bob]}," events.json | head -n1)
+ev=$(grep -m1 "\"id\":${id[bob]}," events.json)
 log "event: $ev"
 expect_jqs "$ev" "bob's departure" '.event' peer-del '.ifname' tun0 '."common-name"' bob \
 	'.reason' userspace
