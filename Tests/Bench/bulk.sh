@@ -12,6 +12,9 @@
 #     primary slot, and N with -force (which windows them too) into the
 #     secondary slot: both passes install keys into empty slots, so the
 #     kernel does the same work for each (replacing a key costs more);
+#     then N `key del` lines of the secondary slot: the same batch path and
+#     netlink round trip without the key files and the kernel's cipher
+#     set-up, which shows what those two cost a key line;
 #   the same for every /usr/bin/ovpnctl-* (scripts/bench --also BIN);
 #   ovpn-cli new_multi_peer on the same N peers, if /usr/bin/ovpn-cli is
 #     there (OVPN_CLI=... on the host), one request per peer as it does;
@@ -67,6 +70,11 @@ cli_peers() {
 				i, i, int(i / 256) % 256, i % 256, int(i / 256) % 256, i % 256
 	}'
 }
+key_dels() { # N DEV SLOT
+	awk -v n="$1" -v d="$2" -v slot="$3" 'BEGIN {
+		for (i = 1; i <= n; i++) printf "key del dev %s peer %d slot %s\n", d, i, slot
+	}'
+}
 keys() { # N DEV SLOT
 	awk -v n="$1" -v d="$2" -v slot="$3" 'BEGIN {
 		for (i = 1; i <= n; i++)
@@ -118,6 +126,13 @@ ovpnctl_bulk() {
 		read -r u sy <usage.txt
 		row "$n" "$name" "key add${force:+ $force}" "$s" "$(rate "$n" "$s")" "$u" "$sy" -
 	done
+	key_dels "$n" "$d" secondary >dels.batch
+	t0=$EPOCHREALTIME
+	/usr/bin/time -f '%U %S' -o usage.txt "$bin" -batch dels.batch || fail "$name: $n key dels failed"
+	t1=$EPOCHREALTIME
+	s=$(secs "$t0" "$t1")
+	read -r u sy <usage.txt
+	row "$n" "$name" "key del" "$s" "$(rate "$n" "$s")" "$u" "$sy" -
 	gone "$d"
 }
 
