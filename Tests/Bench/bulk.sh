@@ -47,6 +47,16 @@ keeper_of() { # IFINDEX: the pid of its socket keeper
 		[[ $(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) == "ovpnctl-keeper $1 " ]] && { echo "${p#/proc/}"; return; }
 	done
 }
+# timed CMD...: runs CMD under /usr/bin/time; sets the caller's s (wall
+# seconds), u and sy (user and system CPU seconds). Fails as CMD does.
+timed() {
+	local t0 t1
+	t0=$EPOCHREALTIME
+	/usr/bin/time -f '%U %S' -o usage.txt "$@" || return
+	t1=$EPOCHREALTIME
+	s=$(secs "$t0" "$t1")
+	read -r u sy <usage.txt
+}
 strace_calls() { # FILE: total calls of strace -c
 	awk '$NF == "total" { print $4 }' "$1"
 }
@@ -98,7 +108,7 @@ gone() { "$OVPNCTL" link del "$1" >/dev/null || fail "link del $1"; }
 
 # ovpnctl_bulk BIN N: batch of N peer adds, then key adds, on fresh links.
 ovpnctl_bulk() {
-	local bin=$1 n=$2 name=${1##*/} d t0 t1 kp k0 force
+	local bin=$1 n=$2 name=${1##*/} d kp k0 force s u sy
 	d=$(fresh)
 	peers "$n" "$d" >add.batch
 	# The keeper is started by the first line; start it before the clock.
@@ -107,31 +117,18 @@ ovpnctl_bulk() {
 	tail -n +2 add.batch >rest.batch
 	kp=$(keeper_of "$(cat "/sys/class/net/$d/ifindex")")
 	k0=$(cpu "$kp")
-	t0=$EPOCHREALTIME
-	/usr/bin/time -f '%U %S' -o usage.txt "$bin" -batch rest.batch || fail "$name: batch of $n peer adds failed"
-	t1=$EPOCHREALTIME
-	local s
-	s=$(secs "$t0" "$t1")
-	read -r u sy <usage.txt
+	timed "$bin" -batch rest.batch || fail "$name: batch of $n peer adds failed"
 	got=$("$OVPNCTL" -j peer show dev "$d" | jq length)
 	expect_eq "$got" "$n" "$name: peers in $d"
 	row "$n" "$name" "peer add" "$s" "$(rate $((n - 1)) "$s")" "$u" "$sy" \
 		"$(awk -v a="$k0" -v b="$(cpu "$kp")" 'BEGIN { printf "%.2f", b - a }')"
 	for force in "" -force; do
 		keys "$n" "$d" "$(slot_for "$force")" >keys.batch
-		t0=$EPOCHREALTIME
-		/usr/bin/time -f '%U %S' -o usage.txt "$bin" $force -batch keys.batch || fail "$name: $n key adds failed"
-		t1=$EPOCHREALTIME
-		s=$(secs "$t0" "$t1")
-		read -r u sy <usage.txt
+		timed "$bin" $force -batch keys.batch || fail "$name: $n key adds failed"
 		row "$n" "$name" "key add${force:+ $force}" "$s" "$(rate "$n" "$s")" "$u" "$sy" -
 	done
 	key_dels "$n" "$d" secondary >dels.batch
-	t0=$EPOCHREALTIME
-	/usr/bin/time -f '%U %S' -o usage.txt "$bin" -batch dels.batch || fail "$name: $n key dels failed"
-	t1=$EPOCHREALTIME
-	s=$(secs "$t0" "$t1")
-	read -r u sy <usage.txt
+	timed "$bin" -batch dels.batch || fail "$name: $n key dels failed"
 	row "$n" "$name" "key del" "$s" "$(rate "$n" "$s")" "$u" "$sy" -
 	gone "$d"
 }
@@ -158,14 +155,10 @@ syscalls() {
 # cli_bulk N: ovpn-cli new_multi_peer on the same N peers (it daemonizes to
 # keep its socket; the parent returns when all are added).
 cli_bulk() {
-	local n=$1 d t0 t1 s p
+	local n=$1 d s u sy p
 	d=$(fresh)
 	cli_peers "$n" >peers.txt
-	t0=$EPOCHREALTIME
-	/usr/bin/time -f '%U %S' -o usage.txt "$cli" new_multi_peer "$d" 1195 SYMM peers.txt || fail "ovpn-cli new_multi_peer failed"
-	t1=$EPOCHREALTIME
-	s=$(secs "$t0" "$t1")
-	read -r u sy <usage.txt
+	timed "$cli" new_multi_peer "$d" 1195 SYMM peers.txt || fail "ovpn-cli new_multi_peer failed"
 	got=$("$OVPNCTL" -j peer show dev "$d" | jq length)
 	expect_eq "$got" "$n" "ovpn-cli: peers in $d"
 	row "$n" ovpn-cli new_multi_peer "$s" "$(rate "$n" "$s")" "$u" "$sy" -
