@@ -58,13 +58,41 @@ enum KeyCommands {
         if ctx.options.batch == "-" && (encrypt == "-" || decrypt == "-") {
           throw UsageError("standard input is the batch file; a key file cannot be \"-\" as well")
         }
-        return KeyConfig(
-          peerID: peer, slot: slot, keyID: keyID, cipher: cipher,
-          encrypt: try KeyFile.read(encrypt, cipher: cipher, role: "encrypt"),
-          decrypt: try KeyFile.read(decrypt, cipher: cipher, role: "decrypt"))
+        return try read()
       }
+      try install(key, ctx)
+    }
+
+    /// The key, its material read from the two files, encrypt first;
+    /// `warn` hears of key files that others may read.
+    func read(warn: (String) -> Void = Terminal.err) throws(UsageError) -> KeyConfig {
+      KeyConfig(
+        peerID: peer, slot: slot, keyID: keyID, cipher: cipher,
+        encrypt: try KeyFile.read(encrypt, cipher: cipher, role: "encrypt", warn: warn),
+        decrypt: try KeyFile.read(decrypt, cipher: cipher, role: "decrypt", warn: warn))
+    }
+
+    func install(_ key: KeyConfig, _ ctx: Context) throws(CommandError) {
       try ctx.send(.keyAdd(dev: dev, peer: peer), dev: dev, peer: peer) { (link, codec) throws(NetlinkError) in
         try codec.newKey(ifindex: link.index, key)
+      }
+    }
+  }
+
+  /// A `key add` line of a batch whose key files were read ahead of it
+  /// (BatchReadAhead): running it says what reading them said, at the
+  /// point the line would have read them itself.
+  struct PreparedAdd {
+    let request: AddRequest
+    /// The warnings reading the files gave, in order.
+    let warnings: [String]
+    let key: Result<KeyConfig, UsageError>
+
+    func run(_ ctx: Context) throws(CommandError) {
+      for w in warnings { Terminal.err(w) }
+      switch key {
+      case .success(let k): try request.install(k, ctx)
+      case .failure(let e): throw .usage(e)
       }
     }
   }

@@ -8,8 +8,11 @@ enum KeyFile {
   /// Longest file accepted: far more than any key line.
   static let maxFileSize = 4096
 
-  static func read(_ path: String, cipher: Cipher, role: String) throws(UsageError) -> SecretBytes {
-    let raw = try readAll(path)
+  /// `warn` hears of a file that others may read (warnIfShared).
+  static func read(
+    _ path: String, cipher: Cipher, role: String, warn: (String) -> Void = Terminal.err
+  ) throws(UsageError) -> SecretBytes {
+    let raw = try readAll(path, warn: warn)
     // Words for the errors only: a batch reads thousands of key files.
     var name: String { path == "-" ? "standard input" : "\"\(path)\"" }
     let decoded: SecretBytes? = raw.withBytes { bytes in
@@ -32,13 +35,13 @@ enum KeyFile {
 
   static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (0x09...0x0d).contains(c) }
 
-  private static func readAll(_ path: String) throws(UsageError) -> SecretBytes {
+  private static func readAll(_ path: String, warn: (String) -> Void) throws(UsageError) -> SecretBytes {
     let fd = path == "-" ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else {
       throw UsageError("cannot open key file \"\(path)\": \(errnoDescription(cmnl_errno()))")
     }
     defer { if fd != STDIN_FILENO { close(fd) } }
-    let size = warnIfShared(fd, "key file \(path == "-" ? "on standard input" : "\"\(path)\"")")
+    let size = warnIfShared(fd, "key file \(path == "-" ? "on standard input" : "\"\(path)\"")", warn: warn)
     // A regular file is read as fstat saw it, without a read to find its
     // end; a pipe may hold up to the limit. One byte more shows a larger file.
     let buffer = SecretBytes(capacity: min(size ?? maxFileSize, maxFileSize) + 1)
@@ -70,11 +73,13 @@ enum KeyFile {
   /// worth a warning, as wg(8) gives one.
   /// Returns the size of a regular file, nil for anything else.
   @discardableResult
-  static func warnIfShared(_ fd: Int32, _ what: @autoclosure () -> String) -> Int? {
+  static func warnIfShared(
+    _ fd: Int32, _ what: @autoclosure () -> String, warn: (String) -> Void = Terminal.err
+  ) -> Int? {
     var st = stat()
     guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
     if st.st_mode & 0o044 != 0 {
-      Terminal.err(
+      warn(
         "Warning: \(what()) is readable by group or others (mode \(String(st.st_mode & 0o777, radix: 8)))")
     }
     return Int(st.st_size)
