@@ -8,7 +8,7 @@ import Glibc
 /// that BatchWindow admits send their requests back to back and have their
 /// replies read together; the window is drained before any other line,
 /// when full, before a second line for the same peer, before waiting for
-/// input, and at the end.
+/// input, and at the end. The lines are read ahead (BatchReadAhead).
 enum Batch {
   static func run(file: String, context: Context) -> Int32 {
     guard let input = BatchInput(path: file) else {
@@ -40,13 +40,23 @@ enum Batch {
       return !stop
     }
 
-    while true {
-      if let w = window, !w.isEmpty, !input.ready, !drain() { return status }
-      guard let text = input.next() else { break }
+    let lines = BatchReadAhead(input, prepareKeys: !context.options.prometheus)
+    lines.start()
+    defer { lines.stop() }
+
+    reading: while true {
+      let line: BatchReadAhead.Line
+      switch lines.next(wait: window?.isEmpty ?? true) {
+      case .line(let l): line = l
+      case .waiting:
+        guard drain() else { return status }
+        continue reading
+      case .end: break reading
+      }
       lineNumber += 1
-      let words = split(text)
+      let words = line.words
       if words.isEmpty { continue }
-      let joins = admit(words, context)
+      let joins = line.prepared.map { admit($0, context) } ?? admit(words, context)
       if let w = window, !w.isEmpty, joins == nil || w.isFull || w.holds(joins!.key) {
         guard drain() else { return status }
       }
@@ -60,7 +70,9 @@ enum Batch {
       let rc: Int32
       do throws(CommandError) {
         if let joins, context.window != nil {
-          try joins.request.run(context)
+          try joins.run(context)
+        } else if let prepared = line.prepared {
+          try prepared.run(context)
         } else {
           try Router.run(words, context)
         }
@@ -86,8 +98,26 @@ enum Batch {
   /// A line that can join a batch window: its parsed request and the peer
   /// it occupies there.
   struct Joining {
+    enum Line {
+      case request(any CommandRequest)
+      case prepared(KeyCommands.PreparedAdd)
+    }
     let key: BatchWindow.Key
-    let request: any CommandRequest
+    let line: Line
+
+    func run(_ context: Context) throws(CommandError) {
+      switch line {
+      case .request(let r): try r.run(context)
+      case .prepared(let p): try p.run(context)
+      }
+    }
+  }
+
+  /// The window a `key add` line read ahead may join, if any.
+  static func admit(_ prepared: KeyCommands.PreparedAdd, _ context: Context) -> Joining? {
+    guard BatchWindow.admits(object: "key", verb: "add", link: nil, force: context.options.force) else { return nil }
+    let r = prepared.request
+    return Joining(key: BatchWindow.Key(dev: r.dev, peer: r.peer), line: .prepared(prepared))
   }
 
   /// The window a line may join, if any: nil for every other line
@@ -112,7 +142,7 @@ enum Batch {
     guard BatchWindow.admits(object: spec.object, verb: spec.verb, link: link, force: force),
       let request = try? spec.request(args)
     else { return nil }
-    return Joining(key: BatchWindow.Key(dev: dev, peer: peer), request: request)
+    return Joining(key: BatchWindow.Key(dev: dev, peer: peer), line: .request(request))
   }
 
   /// Splits a line into words: whitespace separates, `#` starts a comment,

@@ -1,0 +1,188 @@
+// BatchReadAhead: lines in order from its thread, waiting on a pipe
+// reported, and key add lines prepared with exactly what reading their
+// files would have said.
+
+import DCONetlink
+import Glibc
+import NetlinkFakes
+import Testing
+
+@testable import ovpnctl
+
+@Suite struct BatchReadAheadTests {
+  @Test func linesComeOutInOrderThenTheEnd() throws {
+    let dir = TempDir()
+    var text = ""
+    var want: [[String]] = []
+    for i in 1...1000 {
+      let line = i % 7 == 0 ? "# comment \(i)" : i % 11 == 0 ? "" : "peer del dev tun0 id \(i)"
+      text += line + "\n"
+      want.append(Batch.split(line))
+    }
+    let reader = try #require(BatchInput(path: dir.file("b.batch", text)))
+    let lines = BatchReadAhead(reader, prepareKeys: true)
+    lines.start()
+    defer { lines.stop() }
+    var got: [[String]] = []
+    while case .line(let l) = lines.next(wait: true) {
+      got.append(l.words)
+      #expect(l.prepared == nil)
+    }
+    #expect(got == want)
+    guard case .end = lines.next(wait: false) else {
+      Issue.record("no end after the last line")
+      return
+    }
+  }
+
+  @Test func anEmptyPipeIsReportedAsWaitingNotWaitedOn() throws {
+    var fds: [Int32] = [0, 0]
+    try #require(pipe(&fds) == 0)
+    defer { close(fds[0]) }
+    func put(_ s: String) { _ = Array(s.utf8).withUnsafeBytes { write(fds[1], $0.baseAddress, $0.count) } }
+    put("key swap dev tun0 peer 1\nkey swap dev tun0 peer 2\n")
+    let reader = try #require(BatchInput(path: "/proc/self/fd/\(fds[0])"))
+    let lines = BatchReadAhead(reader, prepareKeys: true)
+    lines.start()
+    defer { lines.stop() }
+    var words: [[String]] = []
+    while case .line(let l) = lines.next(wait: false) { words.append(l.words) }
+    #expect(words == [["key", "swap", "dev", "tun0", "peer", "1"], ["key", "swap", "dev", "tun0", "peer", "2"]])
+    guard case .waiting = lines.next(wait: false) else {
+      Issue.record("an empty pipe was not reported as waiting")
+      return
+    }
+    put("key swap dev tun0 peer 3\n")
+    guard case .line(let third) = lines.next(wait: true) else {
+      Issue.record("the third line did not come")
+      return
+    }
+    #expect(third.words.last == "3")
+    close(fds[1])
+    guard case .end = lines.next(wait: true) else {
+      Issue.record("no end after the pipe closed")
+      return
+    }
+  }
+
+  @Test func stopReturnsWhileTheReaderWaitsForRoom() throws {
+    let dir = TempDir()
+    let text = String(repeating: "key swap dev tun0 peer 1\n", count: BatchReadAhead.capacity * 4)
+    let reader = try #require(BatchInput(path: dir.file("b.batch", text)))
+    let lines = BatchReadAhead(reader, prepareKeys: true)
+    lines.start()
+    guard case .line = lines.next(wait: true) else {
+      Issue.record("no first line")
+      return
+    }
+    lines.stop()
+    // Stopped: nothing more is handed out, whatever was read ahead.
+    guard case .end = lines.next(wait: true) else {
+      Issue.record("a line after stop")
+      return
+    }
+  }
+}
+
+@Suite struct BatchKeyPrepareTests {
+  let dir = TempDir()
+  let enc = material(24, 1)
+  let dec = material(24, 9)
+
+  func line(_ e: String, _ d: String, extra: String = "") -> [String] {
+    Batch.split("key add dev tun0 peer 5 slot primary key-id 2 cipher aes-128-gcm encrypt \(e) decrypt \(d)\(extra)")
+  }
+
+  @Test func regularFilesAreReadAhead() throws {
+    let e = dir.file("e.key", b64encode(enc) + "\n")
+    let d = dir.file("d.key", b64encode(dec) + "\n")
+    let p = try #require(BatchReadAhead.prepare(line(e, d)))
+    #expect(
+      p.request
+        == KeyCommands.AddRequest(
+          dev: "tun0", peer: 5, slot: .primary, keyID: 2, cipher: .aes128GCM, encrypt: e, decrypt: d))
+    #expect(p.warnings.isEmpty)
+    let key = try p.key.get()
+    #expect(contents(key.encrypt) == enc && contents(key.decrypt) == dec)
+    #expect(key.peerID == 5 && key.keyID == 2 && key.slot == .primary)
+  }
+
+  @Test func warningsAreKeptInOrderForTheLine() throws {
+    let e = dir.file("e.key", b64encode(enc) + "\n")
+    let d = dir.file("d.key", b64encode(dec) + "\n")
+    chmod(e, 0o640)
+    chmod(d, 0o604)
+    let p = try #require(BatchReadAhead.prepare(line(e, d)))
+    #expect(
+      p.warnings == [
+        "Warning: key file \"\(e)\" is readable by group or others (mode 640)",
+        "Warning: key file \"\(d)\" is readable by group or others (mode 604)",
+      ])
+    _ = try p.key.get()
+  }
+
+  @Test func theFirstBadFileIsTheErrorAndTheSecondIsNotRead() throws {
+    let e = dir.file("e.key", "not base64\n")
+    let d = dir.file("d.key", b64encode(dec) + "\n")
+    chmod(d, 0o644)
+    let p = try #require(BatchReadAhead.prepare(line(e, d)))
+    #expect(p.warnings.isEmpty)
+    guard case .failure(let error) = p.key else {
+      Issue.record("a bad key file was accepted")
+      return
+    }
+    #expect(error.message == "encrypt key file \"\(e)\" is not one line of base64")
+  }
+
+  @Test func linesLeftToRunAsBefore() throws {
+    let e = dir.file("e.key", b64encode(enc) + "\n")
+    let d = dir.file("d.key", b64encode(dec) + "\n")
+    let fifo = dir.path + "/fifo"
+    #expect(mkfifo(fifo, 0o600) == 0)
+    defer { unlink(fifo) }
+    // Neither standard input nor a FIFO (opening it would block), nor a
+    // missing file, a directory, a help request or a line that does not parse.
+    for words in [
+      line("-", d), line(e, "-"), line(fifo, d), line(e, fifo), line(e, dir.path + "/absent"),
+      line(dir.path, d), line(e, d, extra: " help"), line(e, d, extra: " mtu 1"),
+      Batch.split("key add dev tun0 peer 5 slot primary key-id 9 cipher aes-128-gcm encrypt \(e) decrypt \(d)"),
+      Batch.split("key swap dev tun0 peer 5"), Batch.split("peer add dev tun0 id 1"),
+    ] {
+      #expect(BatchReadAhead.prepare(words) == nil, "\(words)")
+    }
+  }
+}
+
+@Suite struct BatchKeyReadAheadRunTests {
+  /// Three key add lines, the second with a bad file: without -force the
+  /// batch stops there, with it the third still installs.
+  @Test(arguments: [false, true])
+  func aBadFileFailsItsOwnLine(force: Bool) throws {
+    let dir = TempDir()
+    let good = dir.file("good.key", b64encode(material(24)) + "\n")
+    let bad = dir.file("bad.key", b64encode(material(12)) + "\n")
+    var text = ""
+    for (peer, file) in [(1, good), (2, bad), (3, good)] {
+      text += "key add dev tun0 peer \(peer) slot primary key-id 0 cipher aes-128-gcm encrypt \(file) decrypt \(good)\n"
+    }
+    var o = Options()
+    o.force = force
+    o.batch = dir.file("b.batch", text)
+    let genl = FakeKernel()
+    let rtnl = FakeKernel(links: ["tun0": (3, "ovpn")])
+    let pipeline = PipelineKernel()
+    let ctx = Context(options: o, client: DCOClient(genl: genl, rtnl: rtnl, pipeline: pipeline))
+    let status = Batch.run(file: o.batch!, context: ctx)
+    #expect(status == 1)
+    // Without -force key lines go one by one over the main socket; with
+    // it they join the window. Upstream requests carry the peer id at 36.
+    let peers =
+      (force
+        ? pipeline.requests.map(\.peer)
+        : genl.commands.map { r in
+          UInt32(r[36]) | UInt32(r[37]) << 8 | UInt32(r[38]) << 16 | UInt32(r[39]) << 24
+        })
+    #expect(peers == (force ? [1, 3] : [1]))
+    #expect(force ? genl.commands.isEmpty : pipeline.requests.isEmpty)
+  }
+}
