@@ -1,7 +1,7 @@
 #!/bin/bash
 # kernels: upstream
 # requires: ovpnctl
-# timeout: 2400
+# timeout: 3600
 #
 # A benchmark, not a test (scripts/bench --guest runs it; Tests/Kernel/run
 # never plans it): bulk configuration by `-batch` next to the kernel
@@ -21,6 +21,11 @@
 # with wall time, lines per second, CPU time, and the system calls of a
 # second run under strace -c (the ovpnctl process only: the keeper is
 # another process, whose CPU time is shown apart).
+# All of it is done in rounds (/etc/bench-rounds, default 3), each binary
+# in turn within a round: one run in an emulated guest varies by a fifth
+# from the next, so a ratio is taken within each round (two commands,
+# or two binaries, that ran minutes apart at most) and the median of the
+# rounds' ratios is given with its range.
 # It prints its figures after a "=== figures" line.
 # shellcheck source=SCRIPTDIR/../Kernel/lib.sh
 source "$TESTS_DIR/lib.sh"
@@ -32,6 +37,8 @@ require_ovpnctl
 dmesg -n 1 2>/dev/null || true
 read -ra sizes </etc/bench-peers 2>/dev/null || sizes=(2000 10000)
 ((${#sizes[@]})) || sizes=(2000 10000)
+read -r rounds </etc/bench-rounds 2>/dev/null || rounds=3
+[[ $rounds =~ ^[1-9][0-9]*$ ]] || fail "/etc/bench-rounds: not a number of rounds: $rounds"
 others=()
 for b in /usr/bin/ovpnctl-*; do [[ -x $b ]] && others+=("$b"); done
 cli=''
@@ -95,7 +102,8 @@ slot_for() { if [[ -n $1 ]]; then echo secondary; else echo primary; fi; } # FOR
 
 (umask 077 && "$OVPNCTL" key generate cipher aes-256-gcm >k1 && "$OVPNCTL" key generate cipher aes-256-gcm >k2)
 rows=()
-row() { rows+=("$(printf '%s\t' "$@")"); }
+round=0
+row() { rows+=("$(printf '%s\t' "$round" "$@")"); }
 devs=0
 # fresh: a new MP interface; prints its name.
 fresh() {
@@ -166,7 +174,7 @@ cli_bulk() {
 		[[ $(cat "$p/comm" 2>/dev/null) == ovpn-cli ]] && kill "${p#/proc/}" 2>/dev/null
 	done
 	gone "$d"
-	if [[ $n == "${sizes[0]}" ]]; then
+	if [[ $n == "${sizes[0]}" && $round == 1 ]]; then
 		d=$(fresh)
 		strace -c -o st.txt "$cli" new_multi_peer "$d" 1195 SYMM peers.txt || fail "strace ovpn-cli failed"
 		notes+=("syscalls, ovpn-cli, $n new_multi_peer peers: $(strace_calls st.txt) ($(strace_top st.txt))")
@@ -179,32 +187,68 @@ cli_bulk() {
 
 notes=()
 for n in "${sizes[@]}"; do
-	for b in "$OVPNCTL" "${others[@]}"; do ovpnctl_bulk "$b" "$n"; done
-	[[ -z $cli ]] || cli_bulk "$n"
+	for ((round = 1; round <= rounds; round++)); do
+		for b in "$OVPNCTL" "${others[@]}"; do ovpnctl_bulk "$b" "$n"; done
+		[[ -z $cli ]] || cli_bulk "$n"
+	done
 done
 for b in "$OVPNCTL" "${others[@]}"; do syscalls "$b" "${sizes[0]}"; done
 
-echo "=== figures (bulk; upstream kernel $KERNEL_RELEASE, qemu tcg)"
+echo "=== figures (bulk; upstream kernel $KERNEL_RELEASE, qemu tcg; $rounds rounds)"
 printf '%s\n' "${notes[@]}"
-printf '%s\n' "${rows[@]}" | awk -F'\t' '
+printf '%s\n' "${rows[@]}" | awk -F'\t' -v rounds="$rounds" '
+	# median LIST (space-separated numbers): the middle one, or the mean of the two.
+	function median(list, v, n, i, j, t) {
+		n = split(list, v, " ")
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && v[j - 1] + 0 > v[j] + 0; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+		return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+	}
+	function lo(list, v, n, i, m) { n = split(list, v, " "); m = v[1]; for (i = 2; i <= n; i++) if (v[i] + 0 < m + 0) m = v[i]; return m }
+	function hi(list, v, n, i, m) { n = split(list, v, " "); m = v[1]; for (i = 2; i <= n; i++) if (v[i] + 0 > m + 0) m = v[i]; return m }
+	function add(arr, k, x) { arr[k] = (k in arr) ? arr[k] " " x : x }
 	BEGIN {
-		printf "%-7s %-22s %-16s %8s %8s %6s %6s %7s\n", "lines", "binary", "command", "seconds",
-			"lines/s", "user", "sys", "keeper"
+		fmt = "%-5s %-7s %-22s %-16s %8s %8s %6s %6s %7s\n"
+		printf fmt, "round", "lines", "binary", "command", "seconds", "lines/s", "user", "sys", "keeper"
 	}
 	{
-		printf "%-7s %-22s %-16s %8s %8s %6s %6s %7s\n", $1, $2, $3, $4, $5, $6, $7, $8
+		printf fmt, $1, $2, $3, $4, $5, $6, $7, $8, $9
 		row[NR] = $0
-		if ($2 == "ovpn-cli") cli[$1] = $4
-		if ($3 == "peer add") add[$1 "/" $2] = $5
+		k = $2 SUBSEP $3 SUBSEP $4
+		if (!(k in secs)) order[++groups] = k
+		add(secs, k, $5); add(lps, k, $6)
+		if ($3 == "ovpn-cli") cli[$1 SUBSEP $2] = $5
+		if ($4 == "peer add") peer[$1 SUBSEP $2 SUBSEP $3] = $6
 	}
 	END {
+		printf "medians over %d rounds:\n", rounds
+		printf "%-7s %-22s %-16s %8s %8s\n", "lines", "binary", "command", "seconds", "lines/s"
+		for (g = 1; g <= groups; g++) {
+			split(order[g], f, SUBSEP)
+			printf "%-7s %-22s %-16s %8.3f %8.0f\n", f[1], f[2], f[3], median(secs[order[g]]), median(lps[order[g]])
+		}
+		# Ratios within each round, then their median and range.
 		for (i = 1; i <= NR; i++) {
 			split(row[i], f, "\t")
-			if (f[3] == "peer add" && cli[f[1]] > 0)
-				printf "ratio at %s lines: %s -batch peer add / ovpn-cli new_multi_peer = %.2f (goal: at most 1.0)\n",
-					f[1], f[2], f[4] / cli[f[1]]
-			if (f[3] ~ /^key add/ && add[f[1] "/" f[2]] > 0)
-				printf "at %s lines: %s %s %s lines/s vs peer add %s lines/s (goal: at least as fast)\n",
-					f[1], f[2], f[3], f[5], add[f[1] "/" f[2]]
+			r = f[1] SUBSEP f[2]
+			if (f[4] == "peer add" && cli[r] > 0) {
+				k = f[2] SUBSEP f[3] SUBSEP "peer add / ovpn-cli new_multi_peer, seconds"
+				if (!(k in ratio)) rorder[++rn] = k
+				add(ratio, k, sprintf("%.2f", f[5] / cli[r]))
+				goal[k] = "at most 1.0"
+			}
+			p = peer[f[1] SUBSEP f[2] SUBSEP f[3]]
+			if (f[4] ~ /^key add/ && p > 0) {
+				k = f[2] SUBSEP f[3] SUBSEP f[4] " / peer add, lines per second"
+				if (!(k in ratio)) rorder[++rn] = k
+				add(ratio, k, sprintf("%.2f", f[6] / p))
+				goal[k] = "at least 1.0"
+			}
+		}
+		for (i = 1; i <= rn; i++) {
+			split(rorder[i], f, SUBSEP)
+			printf "ratio at %s lines, %s: %s = %.2f (median of %s; range %s-%s; goal: %s)\n",
+				f[1], f[2], f[3], median(ratio[rorder[i]]), ratio[rorder[i]], lo(ratio[rorder[i]]),
+				hi(ratio[rorder[i]]), goal[rorder[i]]
 		}
 	}'
