@@ -20,7 +20,7 @@ import Testing
       want.append(Batch.split(line))
     }
     let reader = try #require(BatchInput(path: dir.file("b.batch", text)))
-    let lines = BatchReadAhead(reader, prepareKeys: true)
+    let lines = BatchReadAhead(reader, options: Options())
     lines.start()
     defer { lines.stop() }
     var got: [[String]] = []
@@ -42,7 +42,7 @@ import Testing
     func put(_ s: String) { _ = Array(s.utf8).withUnsafeBytes { write(fds[1], $0.baseAddress, $0.count) } }
     put("key swap dev tun0 peer 1\nkey swap dev tun0 peer 2\n")
     let reader = try #require(BatchInput(path: "/proc/self/fd/\(fds[0])"))
-    let lines = BatchReadAhead(reader, prepareKeys: true)
+    let lines = BatchReadAhead(reader, options: Options())
     lines.start()
     defer { lines.stop() }
     var words: [[String]] = []
@@ -69,7 +69,7 @@ import Testing
     let dir = TempDir()
     let text = String(repeating: "key swap dev tun0 peer 1\n", count: BatchReadAhead.capacity * 4)
     let reader = try #require(BatchInput(path: dir.file("b.batch", text)))
-    let lines = BatchReadAhead(reader, prepareKeys: true)
+    let lines = BatchReadAhead(reader, options: Options())
     lines.start()
     guard case .line = lines.next(wait: true) else {
       Issue.record("no first line")
@@ -96,7 +96,7 @@ import Testing
   @Test func regularFilesAreReadAhead() throws {
     let e = dir.file("e.key", b64encode(enc) + "\n")
     let d = dir.file("d.key", b64encode(dec) + "\n")
-    let p = try #require(BatchReadAhead.prepare(line(e, d)))
+    let p = try #require(BatchReadAhead.prepare(line(e, d), Options()))
     #expect(
       p.request
         == KeyCommands.AddRequest(
@@ -112,7 +112,7 @@ import Testing
     let d = dir.file("d.key", b64encode(dec) + "\n")
     chmod(e, 0o640)
     chmod(d, 0o604)
-    let p = try #require(BatchReadAhead.prepare(line(e, d)))
+    let p = try #require(BatchReadAhead.prepare(line(e, d), Options()))
     #expect(
       p.warnings == [
         "Warning: key file \"\(e)\" is readable by group or others (mode 640)",
@@ -125,7 +125,7 @@ import Testing
     let e = dir.file("e.key", "not base64\n")
     let d = dir.file("d.key", b64encode(dec) + "\n")
     chmod(d, 0o644)
-    let p = try #require(BatchReadAhead.prepare(line(e, d)))
+    let p = try #require(BatchReadAhead.prepare(line(e, d), Options()))
     #expect(p.warnings.isEmpty)
     guard case .failure(let error) = p.key else {
       Issue.record("a bad key file was accepted")
@@ -148,8 +148,14 @@ import Testing
       Batch.split("key add dev tun0 peer 5 slot primary key-id 9 cipher aes-128-gcm encrypt \(e) decrypt \(d)"),
       Batch.split("key swap dev tun0 peer 5"), Batch.split("peer add dev tun0 id 1"),
     ] {
-      #expect(BatchReadAhead.prepare(words) == nil, "\(words)")
+      #expect(BatchReadAhead.prepare(words, Options()) == nil, "\(words)")
     }
+    // Nor a line the run's options refuse: it fails as it would have,
+    // without its files being read.
+    var prometheus = Options()
+    prometheus.prometheus = true
+    #expect(BatchReadAhead.prepare(line(e, d), prometheus) == nil)
+    #expect(BatchReadAhead.prepare(line(e, d), Options()) != nil)
   }
 }
 
@@ -184,5 +190,24 @@ import Testing
         })
     #expect(peers == (force ? [1, 3] : [1]))
     #expect(force ? genl.commands.isEmpty : pipeline.requests.isEmpty)
+  }
+
+  /// The run's options reach key lines read ahead as any other line: under
+  /// -prometheus a good key add line is refused and sends nothing.
+  @Test(arguments: [false, true])
+  func optionsAreCheckedForLinesReadAhead(prometheus: Bool) throws {
+    let dir = TempDir()
+    let good = dir.file("good.key", b64encode(material(24)) + "\n")
+    var o = Options()
+    o.prometheus = prometheus
+    o.batch = dir.file(
+      "b.batch",
+      "key add dev tun0 peer 1 slot primary key-id 0 cipher aes-128-gcm encrypt \(good) decrypt \(good)\n")
+    let genl = FakeKernel()
+    let rtnl = FakeKernel(links: ["tun0": (3, "ovpn")])
+    let ctx = Context(options: o, client: DCOClient(genl: genl, rtnl: rtnl, pipeline: PipelineKernel()))
+    let status = Batch.run(file: o.batch!, context: ctx)
+    #expect(status == (prometheus ? 1 : 0))
+    #expect(genl.commands.count == (prometheus ? 0 : 1))
   }
 }

@@ -40,7 +40,7 @@ enum Batch {
       return !stop
     }
 
-    let lines = BatchReadAhead(input, prepareKeys: !context.options.prometheus)
+    let lines = BatchReadAhead(input, options: context.options)
     lines.start()
     defer { lines.stop() }
 

@@ -31,7 +31,7 @@ final class BatchReadAhead: @unchecked Sendable {
   static let capacity = 32
 
   private let input: BatchInput
-  private let prepareKeys: Bool
+  private let options: Options
   private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
   private let filled = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
   private let emptied = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
@@ -47,11 +47,11 @@ final class BatchReadAhead: @unchecked Sendable {
   private var roomWait = false
   private var threaded = false
 
-  /// `prepareKeys`: whether `key add` lines may be prepared (not under
-  /// options that the line would refuse).
-  init(_ input: BatchInput, prepareKeys: Bool) {
+  /// `options`: the run's, which decide as for any line whether a
+  /// `key add` may run at all (Router.optionError).
+  init(_ input: BatchInput, options: Options) {
     self.input = input
-    self.prepareKeys = prepareKeys
+    self.options = options
     pthread_mutex_init(lock, nil)
     pthread_cond_init(filled, nil)
     pthread_cond_init(emptied, nil)
@@ -173,16 +173,16 @@ final class BatchReadAhead: @unchecked Sendable {
   private func produce() -> Line? {
     guard let text = input.next() else { return nil }
     let words = Batch.split(text)
-    return Line(words: words, prepared: prepareKeys ? Self.prepare(words) : nil)
+    return Line(words: words, prepared: Self.prepare(words, options))
   }
 
-  /// A `key add` line with its key files read, if it is one that parses
-  /// and both its files are regular files; nil leaves the line to run as
-  /// any other.
-  static func prepare(_ words: [String]) -> KeyCommands.PreparedAdd? {
+  /// A `key add` line with its key files read, if it is one that parses,
+  /// that `options` allow (as Router.run would check), and whose two files
+  /// are regular files; nil leaves the line to run as any other.
+  static func prepare(_ words: [String], _ options: Options) -> KeyCommands.PreparedAdd? {
     guard words.count > 2, words[0] == "key", !words.contains("help"),
-      let spec = Grammar.object(words[0])?.command(words[1]),
-      spec.object == "key", spec.verb == "add",
+      let spec = Grammar.object(words[0])?.command(words[1]), spec.verb == "add",
+      Router.optionError(spec, options) == nil,
       let args = try? Arguments(Array(words.dropFirst(2)), spec: spec),
       let request = (try? spec.parse(args)) as? KeyCommands.AddRequest,
       isRegular(request.encrypt), isRegular(request.decrypt)
