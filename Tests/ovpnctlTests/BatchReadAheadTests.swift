@@ -9,8 +9,11 @@ import Testing
 
 @testable import ovpnctl
 
+/// Each with the reading thread, and without one (start() not called, as
+/// when pthread_create fails: the lines are then read when asked for).
 @Suite struct BatchReadAheadTests {
-  @Test func linesComeOutInOrderThenTheEnd() throws {
+  @Test(arguments: [true, false])
+  func linesComeOutInOrderThenTheEnd(threaded: Bool) throws {
     let dir = TempDir()
     var text = ""
     var want: [[String]] = []
@@ -21,7 +24,7 @@ import Testing
     }
     let reader = try #require(BatchInput(path: dir.file("b.batch", text)))
     let lines = BatchReadAhead(reader, options: Options())
-    lines.start()
+    if threaded { lines.start() }
     defer { lines.stop() }
     var got: [[String]] = []
     while case .line(let l) = lines.next(wait: true) {
@@ -35,7 +38,29 @@ import Testing
     }
   }
 
-  @Test func anEmptyPipeIsReportedAsWaitingNotWaitedOn() throws {
+  @Test(arguments: [true, false])
+  func keyLinesComePreparedInOrder(threaded: Bool) throws {
+    let dir = TempDir()
+    let key = dir.file("k.key", b64encode(material(24)) + "\n")
+    var text = ""
+    for peer in 1...100 {
+      text += "key add dev tun0 peer \(peer) slot primary key-id 0 cipher aes-128-gcm encrypt \(key) decrypt \(key)\n"
+    }
+    let reader = try #require(BatchInput(path: dir.file("b.batch", text)))
+    let lines = BatchReadAhead(reader, options: Options())
+    if threaded { lines.start() }
+    defer { lines.stop() }
+    var peers: [UInt32] = []
+    while case .line(let l) = lines.next(wait: true) {
+      let p = try #require(l.prepared)
+      #expect(try p.key.get().peerID == p.request.peer)
+      peers.append(p.request.peer)
+    }
+    #expect(peers == Array(1...100))
+  }
+
+  @Test(arguments: [true, false])
+  func anEmptyPipeIsReportedAsWaitingNotWaitedOn(threaded: Bool) throws {
     var fds: [Int32] = [0, 0]
     try #require(pipe(&fds) == 0)
     defer { close(fds[0]) }
@@ -43,7 +68,7 @@ import Testing
     put("key swap dev tun0 peer 1\nkey swap dev tun0 peer 2\n")
     let reader = try #require(BatchInput(path: "/proc/self/fd/\(fds[0])"))
     let lines = BatchReadAhead(reader, options: Options())
-    lines.start()
+    if threaded { lines.start() }
     defer { lines.stop() }
     var words: [[String]] = []
     while case .line(let l) = lines.next(wait: false) { words.append(l.words) }
@@ -65,12 +90,14 @@ import Testing
     }
   }
 
-  @Test func stopReturnsWhileTheReaderWaitsForRoom() throws {
+  @Test(arguments: [true, false])
+  func stopEndsTheLinesWhateverWasReadAhead(threaded: Bool) throws {
     let dir = TempDir()
     let text = String(repeating: "key swap dev tun0 peer 1\n", count: BatchReadAhead.capacity * 4)
     let reader = try #require(BatchInput(path: dir.file("b.batch", text)))
     let lines = BatchReadAhead(reader, options: Options())
-    lines.start()
+    // With the thread, it then waits for room in the queue.
+    if threaded { lines.start() }
     guard case .line = lines.next(wait: true) else {
       Issue.record("no first line")
       return

@@ -39,3 +39,31 @@ expect_eq "$(ev 1)" "peer-del ovpn0 userspace" "event for peer 1"
 expect_eq "$(ev 2)" "peer-del ovpn0 expired" "event for peer 2"
 expect_eq "$(ev 3)" "peer-del ovpn0 teardown" "event for peer 3"
 expect_jq "$(head -n1 events.json)" '.ifindex | type' number "ifindex is a number"
+
+# monitor inside a batch, with the batch reader waiting on a FIFO. A
+# background job inherits SIGINT ignored; restore it, so that a thread that
+# did not block it would end the process and fail here.
+mkfifo batch.fifo
+env --default-signal=INT ip netns exec a "$OVPNCTL" -j -batch - <batch.fifo >batch-events.json 2>batch.err &
+bpid=$!
+exec 7>batch.fifo
+printf 'monitor\n' >&7
+ovpn_link a ovpn1 p2p 10.201.0.1/24
+sleep 1
+kill -0 "$bpid" || fail "batch with monitor exited early: $(<batch.err)"
+expect_ok ovpnctl_in a peer add dev ovpn1 id 8 remote 10.10.0.2:1195
+expect_ok ovpnctl_in a peer del dev ovpn1 id 8
+wait_for 10 grep -q '"id":8' batch-events.json
+kill -INT "$bpid"
+# monitor has ended; the batch waits for its next line.
+sleep 1
+kill -0 "$bpid" || fail "SIGINT ended the whole batch, not its monitor line: $(<batch.err)"
+printf 'link del ovpn1\n' >&7
+exec 7>&-
+wait "$bpid" && rc=0 || rc=$?
+expect_eq "$rc" 0 "batch exit status after its monitor line got SIGINT"
+expect_eq "$(jq -rc 'select(.id == 8) | [.event, .ifname, .reason] | join(" ")' batch-events.json)" \
+	"peer-del ovpn1 userspace" "event for peer 8, from monitor in a batch"
+if ip -n a link show ovpn1 >/dev/null 2>&1; then
+	fail "the line after monitor did not run: ovpn1 is still there"
+fi
