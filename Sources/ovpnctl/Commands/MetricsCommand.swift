@@ -37,7 +37,7 @@ enum MetricsCommand {
   static func serve(_ address: IPAddress?, _ port: UInt16, _ ctx: Context) throws(CommandError) {
     signal(SIGPIPE, SIG_IGN)
     let signals = try SignalFD.open()
-    defer { close(signals) }
+    defer { signals.close() }
 
     let server = try HTTPServer(address: address, port: port)
     let exporter = try Exporter(ctx)
@@ -48,7 +48,7 @@ enum MetricsCommand {
       var fds = [
         pollfd(fd: server.listener, events: Int16(POLLIN), revents: 0),
         pollfd(fd: exporter.feed.fileDescriptor, events: Int16(POLLIN), revents: 0),
-        pollfd(fd: signals, events: Int16(POLLIN), revents: 0),
+        pollfd(fd: signals.fd, events: Int16(POLLIN), revents: 0),
       ]
       if poll(&fds, 3, -1) < 0 {
         if cmnl_errno() == EINTR { continue }

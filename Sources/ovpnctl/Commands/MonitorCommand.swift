@@ -39,7 +39,7 @@ enum MonitorCommand {
     }
 
     let signals = try SignalFD.open()
-    defer { close(signals) }
+    defer { signals.close() }
 
     // Names are known up front: a deleted interface's last events arrive
     // after its name is gone.
@@ -57,7 +57,7 @@ enum MonitorCommand {
     while true {
       var fds = [
         pollfd(fd: stream.fileDescriptor, events: Int16(POLLIN), revents: 0),
-        pollfd(fd: signals, events: Int16(POLLIN), revents: 0),
+        pollfd(fd: signals.fd, events: Int16(POLLIN), revents: 0),
       ]
       if poll(&fds, 2, -1) < 0 {
         if cmnl_errno() == EINTR { continue }

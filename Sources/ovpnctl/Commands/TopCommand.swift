@@ -31,7 +31,7 @@ enum TopCommand {
     if let dev { _ = try ctx.ovpnLink(dev, .peerGet(dev: dev, id: nil)) }
 
     let signals = try SignalFD.open([SIGINT, SIGTERM, SIGWINCH])
-    defer { close(signals) }
+    defer { signals.close() }
 
     let screen = isatty(1) == 1 ? TerminalScreen() : nil
     defer { screen?.restore() }
@@ -64,7 +64,7 @@ enum TopCommand {
     while true {
       let wait = max(next - HTTPServer.now(), 0)
       var fds = [
-        pollfd(fd: signals, events: Int16(POLLIN), revents: 0),
+        pollfd(fd: signals.fd, events: Int16(POLLIN), revents: 0),
         pollfd(fd: screen?.readsKeys == true ? 0 : -1, events: Int16(POLLIN), revents: 0),
       ]
       if poll(&fds, 2, Int32(wait)) < 0 && cmnl_errno() != EINTR {
@@ -72,7 +72,7 @@ enum TopCommand {
       }
       if fds[0].revents != 0 {
         var info = signalfd_siginfo()
-        _ = read(signals, &info, MemoryLayout<signalfd_siginfo>.size)
+        _ = read(signals.fd, &info, MemoryLayout<signalfd_siginfo>.size)
         if info.ssi_signo != UInt32(SIGWINCH) { return }
         draw()
       }
