@@ -1,6 +1,6 @@
 // BatchReadAhead: lines in order from its thread, waiting on a pipe
-// reported, and key add lines prepared with exactly what reading their
-// files would have said.
+// reported, lines that may join a window parsed, and key add lines prepared
+// with exactly what reading their files would have said.
 
 import DCONetlink
 import Glibc
@@ -57,6 +57,48 @@ import Testing
       peers.append(p.request.peer)
     }
     #expect(peers == Array(1...100))
+  }
+
+  /// The parse a line that may join a window gets on the reader: what
+  /// Batch.admit needs, or nil for a line that cannot join; none at all for
+  /// a line naming a zone, whose interface is looked up when it runs.
+  @Test(arguments: [true, false])
+  func linesThatMayJoinComeParsed(threaded: Bool) throws {
+    let dir = TempDir()
+    let text = """
+      peer add dev mp0 id 7 remote 192.0.2.1:1194 vpn-ip 10.8.0.7
+      peer add dev mp0 id 8 remote [fe80::1%lo]:1194
+      peer add dev mp0 id 9 remote 192.0.2.1:1194 proto tcp
+      peer add dev mp0 id 10
+      link show
+      peer del dev mp0 id 11
+      peer add dev mp0 id 12 remote 192.0.2.1:1194 help
+
+      """
+    for force in [false, true] {
+      let reader = try #require(BatchInput(path: dir.file("b\(force).batch", text)))
+      var options = Options()
+      options.force = force
+      let lines = BatchReadAhead(reader, options: options)
+      if threaded { lines.start() }
+      defer { lines.stop() }
+      var got: [BatchReadAhead.Line] = []
+      while case .line(let l) = lines.next(wait: true) { got.append(l) }
+      try #require(got.count == 7)
+      #expect(got.map(\.parsedAhead) == [true, false, true, true, true, true, true])
+      let first = try #require(got[0].parsed)
+      #expect((first.spec.object, first.spec.verb) == ("peer", "add"))
+      #expect((first.dev, first.peer, first.blocks) == ("mp0", 7, false))
+      let add = try #require(first.request as? PeerCommands.AddRequest)
+      #expect(add.config.vpnIPv4 == IPAddress("10.8.0.7"))
+      #expect(add.config.remote == Endpoint(address: IPAddress("192.0.2.1")!, port: 1194))
+      #expect(got[1].parsed == nil)
+      #expect(try #require(got[2].parsed).blocks)
+      #expect(got[3].parsed == nil)  // no remote: it fails when it runs
+      #expect(got[4].parsed == nil)  // never joins
+      #expect(got[5].parsed?.peer == (force ? 11 : nil))  // joins with -force only
+      #expect(got[6].parsed == nil)  // help prints at once
+    }
   }
 
   @Test(arguments: [true, false])

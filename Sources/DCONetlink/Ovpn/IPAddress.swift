@@ -30,9 +30,9 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
   }
 
   /// The wildcard address: `0.0.0.0`, or `::` when `v6`.
-  public static func any(v6: Bool) -> IPAddress {
-    IPAddress(bytes: [UInt8](repeating: 0, count: v6 ? 16 : 4))!
-  }
+  public static func any(v6: Bool) -> IPAddress { v6 ? anyV6 : anyV4 }
+  private static let anyV4 = IPAddress(bytes: [0, 0, 0, 0])!
+  private static let anyV6 = IPAddress(bytes: [UInt8](repeating: 0, count: 16))!
 
   /// Whether this is an IPv4 address (4 bytes).
   public var isV4: Bool { bytes.count == 4 }

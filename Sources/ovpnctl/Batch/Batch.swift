@@ -56,7 +56,14 @@ enum Batch {
       lineNumber += 1
       let words = line.words
       if words.isEmpty { continue }
-      let joins = line.prepared.map { admit($0, context) } ?? admit(words, context)
+      let joins: Joining?
+      if let prepared = line.prepared {
+        joins = admit(prepared, context)
+      } else if line.parsedAhead {
+        joins = line.parsed.flatMap { admit($0, context) }
+      } else {
+        joins = parse(words, context.options).flatMap { admit($0, context) }
+      }
       if let w = window, !w.isEmpty, joins == nil || w.isFull || w.holds(joins!.key) {
         guard drain() else { return status }
       }
@@ -120,29 +127,58 @@ enum Batch {
     return Joining(key: BatchWindow.Key(dev: r.dev, peer: r.peer), line: .prepared(prepared))
   }
 
-  /// The window a line may join, if any: nil for every other line
-  /// (BatchWindow.admits), and for lines that do not parse (they then fail
-  /// the usual way). Help requests never join: they print at once.
-  static func admit(_ words: [String], _ context: Context) -> Joining? {
+  /// A line that may join a window, parsed: what `admit` needs besides
+  /// the interface. Made from the words and the options alone, so the
+  /// reader (BatchReadAhead) makes it ahead of the line that runs. A
+  /// class: it passes from the reader's queue to the window by reference.
+  final class Parsed: Sendable {
+    let spec: CommandSpec
+    let dev: String
+    let peer: UInt32
+    /// A `peer add` whose transport blocks (proto, listen): it runs on its own.
+    let blocks: Bool
+    let request: any CommandRequest
+
+    init(spec: CommandSpec, dev: String, peer: UInt32, blocks: Bool, request: any CommandRequest) {
+      self.spec = spec
+      self.dev = dev
+      self.peer = peer
+      self.blocks = blocks
+      self.request = request
+    }
+  }
+
+  /// The parse of a line that may join a window; nil for every other line
+  /// (BatchWindow.mayJoin), for lines that the options refuse and for lines
+  /// that do not parse (they then fail the usual way, when they run). Help
+  /// requests never join: they print at once.
+  static func parse(_ words: [String], _ options: Options) -> Parsed? {
     guard words.count > 2, !words.contains("help") else { return nil }
     guard let object = Grammar.object(words[0]), let spec = object.command(words[1]) else { return nil }
     // Most lines that cannot join are known by their words alone.
-    let force = context.options.force
-    guard BatchWindow.mayJoin(object: spec.object, verb: spec.verb, force: force) else { return nil }
-    if Router.optionError(spec, context.options) != nil { return nil }
+    guard BatchWindow.mayJoin(object: spec.object, verb: spec.verb, force: options.force) else { return nil }
+    if Router.optionError(spec, options) != nil { return nil }
     guard let args = try? Arguments(Array(words.dropFirst(2)), spec: spec) else { return nil }
     guard let dev = args.string("dev") else { return nil }
     guard let peer = try? args.peerID(spec.object == "key" ? "peer" : "id") else { return nil }
+    guard let request = try? spec.request(args) else { return nil }
+    // Transports that block (TCP connect, listen) run on their own.
+    let blocks = spec.object == "peer" && spec.verb == "add" && (args.has("proto") || args.has("listen"))
+    return Parsed(spec: spec, dev: dev, peer: peer, blocks: blocks, request: request)
+  }
+
+  /// The window a parsed line may join, if any (BatchWindow.admits): a
+  /// `peer add` only on an MP interface.
+  static func admit(_ parsed: Parsed, _ context: Context) -> Joining? {
+    let spec = parsed.spec
     var link: Link?
     if spec.object == "peer" && spec.verb == "add" {
-      // Transports that block (TCP connect, listen) run on their own.
-      guard !args.has("proto"), !args.has("listen") else { return nil }
-      link = try? context.ovpnLink(dev, .other).0
+      guard !parsed.blocks else { return nil }
+      link = try? context.ovpnLink(parsed.dev, .other).0
     }
-    guard BatchWindow.admits(object: spec.object, verb: spec.verb, link: link, force: force),
-      let request = try? spec.request(args)
+    guard BatchWindow.admits(object: spec.object, verb: spec.verb, link: link, force: context.options.force)
     else { return nil }
-    return Joining(key: BatchWindow.Key(dev: dev, peer: peer), line: .request(request))
+    return Joining(key: BatchWindow.Key(dev: parsed.dev, peer: parsed.peer), line: .request(parsed.request))
   }
 
   /// Splits a line into words: whitespace separates, `#` starts a comment,

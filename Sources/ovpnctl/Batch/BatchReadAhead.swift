@@ -2,23 +2,31 @@ import CMnl
 import DCONetlink
 import Glibc
 
-/// The lines of a batch, read, split and, for `key add`, their key files
-/// read, by a thread of their own a few lines ahead of the one that sends:
-/// a batch of keys then pays for its files and parsing on the other CPU,
-/// while the kernel installs the key before. The lines come out in order;
-/// what reading a line's key files said is said when that line runs.
+/// The lines of a batch, read, split and parsed (Batch.parse) and, for
+/// `key add`, their key files read, by a thread of their own a few lines
+/// ahead of the one that sends: a batch pays for its parsing and its key
+/// files on the other CPU, while the kernel handles the line before. The
+/// lines come out in order; what reading a line's key files said is said
+/// when that line runs.
 ///
 /// Only regular key files are read ahead; `-`, and anything else, is left
-/// to the line when it runs. At most `capacity` lines are held. The thread
+/// to the line when it runs, and so is the parse of a line that names a
+/// zone. Parsing needs nothing but the words and the options. At most `capacity` lines are held. The thread
 /// blocks every signal, so signals (and a signalfd) stay with the main
 /// thread. Without a thread (pthread_create failed), the same work is
 /// done when a line is asked for.
 final class BatchReadAhead: @unchecked Sendable {
   /// One line of the batch: its words (none for a blank line or a
-  /// comment), and a `key add` prepared ahead.
+  /// comment), a `key add` prepared ahead, and the parse of a line that
+  /// may join a batch window (Batch.parse), when it was made ahead.
   struct Line {
     let words: [String]
-    let prepared: KeyCommands.PreparedAdd?
+    var prepared: KeyCommands.PreparedAdd? = nil
+    var parsed: Batch.Parsed? = nil
+    /// `parsed` is the line's parse (nil: the line cannot join). False for
+    /// a line that names a zone (`%IFNAME`): the interface is looked up
+    /// when the line runs, after the lines before it, which may create it.
+    var parsedAhead = false
   }
 
   enum Next {
@@ -173,7 +181,9 @@ final class BatchReadAhead: @unchecked Sendable {
   private func produce() -> Line? {
     guard let text = input.next() else { return nil }
     let words = Batch.split(text)
-    return Line(words: words, prepared: Self.prepare(words, options))
+    if let prepared = Self.prepare(words, options) { return Line(words: words, prepared: prepared) }
+    guard !words.contains(where: { $0.utf8.contains(UInt8(ascii: "%")) }) else { return Line(words: words) }
+    return Line(words: words, parsed: Batch.parse(words, options), parsedAhead: true)
   }
 
   /// A `key add` line with its key files read, if it is one that parses,

@@ -76,6 +76,8 @@ final class BatchWindow {
   init(session: NetlinkSession, force: Bool) {
     self.session = session
     self.force = force
+    entries.reserveCapacity(Self.capacity)
+    keys.reserveCapacity(Self.capacity)
   }
 
   var isEmpty: Bool { entries.isEmpty }
@@ -136,8 +138,8 @@ final class BatchWindow {
   /// must not stay (without -force), and says what the user must hear.
   func drain() -> [Report] {
     defer {
-      entries = []
-      keys = []
+      entries.removeAll(keepingCapacity: true)
+      keys.removeAll(keepingCapacity: true)
     }
     guard !entries.isEmpty else { return [] }
     var reports: [Report] = []

@@ -7,6 +7,8 @@ final class Context {
   let options: Options
   let client: DCOClient
   private var links: [String: (Link, any OvpnCodec)] = [:]
+  /// The interface looked up last: a batch names one line after line.
+  private var lastLink: (name: String, found: (Link, any OvpnCodec))?
   private var keepers: [UInt32: KeeperClient] = [:]
   /// Set by a batch for a line that joins its window: the command sends its
   /// request there instead of waiting for the reply (see BatchWindow).
@@ -19,9 +21,15 @@ final class Context {
 
   /// An ovpn interface by name, with its codec (looked up once per run).
   func ovpnLink(_ name: String, _ op: Operation) throws(CommandError) -> (Link, any OvpnCodec) {
-    if let found = links[name] { return found }
-    let found = try kernel(op) { () throws(NetlinkError) in try client.ovpnLink(named: name) }
-    links[name] = found
+    if let last = lastLink, last.name == name { return last.found }
+    let found: (Link, any OvpnCodec)
+    if let known = links[name] {
+      found = known
+    } else {
+      found = try kernel(op) { () throws(NetlinkError) in try client.ovpnLink(named: name) }
+      links[name] = found
+    }
+    lastLink = (name, found)
     return found
   }
 
@@ -49,6 +57,7 @@ final class Context {
   /// or `link del` a name may mean another interface.
   func forgetLinks() {
     links = [:]
+    lastLink = nil
     keepers = [:]
   }
 

@@ -21,6 +21,7 @@ struct Arguments {
   init(_ words: [String], syntax spec: Syntax) throws(UsageError) {
     self.spec = spec
     self.words = words
+    given.reserveCapacity(words.count / 2 + 1)
     var i = 0
     if spec.positional != nil, i < words.count, spec.keywordIndex(words[i]) == nil {
       positional = words[i]

@@ -8,7 +8,8 @@
 # scope goes to the kernel (upstream: REMOTE_IPV6_SCOPE_ID; legacy: the
 # sockaddr_in6 scope field), pings cross the tunnel, and peer show reports
 # it: JSON remote-ipv6-scope-id, text %IFNAME. A zone that names no
-# interface, or a zone on an IPv4 address, is a usage error.
+# interface, or a zone on an IPv4 address, is a usage error. In a batch, a
+# zone is looked up when its line runs.
 # shellcheck source=SCRIPTDIR/../lib.sh
 source "$TESTS_DIR/lib.sh"
 source "$TESTS_DIR/tunnel.sh"
@@ -46,3 +47,18 @@ expect_json ovpnctl_in b -j peer show dev ovpn0 id 1
 expect_jqs "$OUT" "b's peer" '.[0]."remote-ipv6"' fe80::1 '.[0]."remote-ipv6-scope-id"' "$ib"
 expect_ok ovpnctl_in a peer show dev ovpn0 id 1
 expect_stdout_contains "remote: [fe80::2%veth0]:1194"
+
+# A batch's lines are parsed ahead of the one that runs, but not a zone:
+# it is looked up when its line runs, after the lines before it, which may
+# make the interface it names. Here the batch makes zz1 anew (a new index)
+# just before the peer that names it.
+expect_ok ovpnctl_in a link add zz0 mode mp
+expect_ok ovpnctl_in a link add zz1 mode p2p
+old=$(in_ns a cat /sys/class/net/zz1/ifindex)
+printf '%s\n' 'link del zz1' 'link add zz1 mode p2p' \
+	'peer add dev zz0 id 5 remote [fe80::9%zz1]:1194 local [::]:1195 vpn-ip 10.201.0.5' >zone.batch
+expect_ok ovpnctl_in a -batch zone.batch
+new=$(in_ns a cat /sys/class/net/zz1/ifindex)
+[[ $new != "$old" ]] || fail "zz1 kept its index $old"
+expect_json ovpnctl_in a -j peer show dev zz0 id 5
+expect_jqs "$OUT" "the peer whose zone the batch made" '.[0]."remote-ipv6-scope-id"' "$new"
