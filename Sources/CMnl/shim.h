@@ -232,3 +232,70 @@ static inline int cmnl_netlink_recv_many(int fd, void *base, size_t slot, unsign
   }
   return (int)n;
 }
+
+/* sendmmsg(2) of `count` (<= 64) messages without descriptors, laid out
+ * back to back from `data` with the given lengths, without blocking and
+ * without SIGPIPE. Returns how many were sent (fewer once the socket is
+ * full), or -1 with errno when not even the first was. */
+static inline int cmnl_send_many(int sock, const void *data, const unsigned int *lengths,
+                                 unsigned int count) {
+  struct cmnl_mmsghdr v[64];
+  struct iovec iov[64];
+  if (count > 64)
+    count = 64;
+  memset(v, 0, sizeof(v[0]) * count);
+  const char *p = data;
+  for (unsigned int i = 0; i < count; i++) {
+    iov[i].iov_base = (void *)p;
+    iov[i].iov_len = lengths[i];
+    p += lengths[i];
+    v[i].hdr.msg_iov = &iov[i];
+    v[i].hdr.msg_iovlen = 1;
+  }
+  long n = syscall(SYS_sendmmsg, sock, v, count, MSG_NOSIGNAL | MSG_DONTWAIT);
+  return n < 0 ? -1 : (int)n;
+}
+
+/* recvmmsg(2) of up to `max` (<= 64) messages already queued on a unix
+ * socket (never blocks), the i-th into base + i * slot: lengths[i] gets
+ * its size, flags[i] its msg_flags (MSG_TRUNC, MSG_CTRUNC), and fds[i]
+ * how many descriptors came with it, each closed at once (the caller
+ * expects none; none leaks). Returns the count, or -1 with errno. */
+static inline int cmnl_recv_many(int sock, void *base, size_t slot, unsigned int max,
+                                 unsigned int *lengths, int *flags, int *fds) {
+  struct cmnl_mmsghdr v[64];
+  struct iovec iov[64];
+  union { char buf[CMSG_SPACE(sizeof(int) * 8)]; struct cmsghdr align; } ctl[64];
+  if (max > 64)
+    max = 64;
+  memset(v, 0, sizeof(v[0]) * max);
+  for (unsigned int i = 0; i < max; i++) {
+    iov[i].iov_base = (char *)base + (size_t)i * slot;
+    iov[i].iov_len = slot;
+    v[i].hdr.msg_iov = &iov[i];
+    v[i].hdr.msg_iovlen = 1;
+    v[i].hdr.msg_control = ctl[i].buf;
+    v[i].hdr.msg_controllen = sizeof(ctl[i].buf);
+  }
+  long n = syscall(SYS_recvmmsg, sock, v, max, MSG_DONTWAIT | 0x40000000 /* MSG_CMSG_CLOEXEC */,
+                   (void *)0);
+  if (n < 0)
+    return -1;
+  for (long i = 0; i < n; i++) {
+    lengths[i] = v[i].len;
+    flags[i] = v[i].hdr.msg_flags;
+    fds[i] = 0;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&v[i].hdr); c; c = CMSG_NXTHDR(&v[i].hdr, c)) {
+      if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len < CMSG_LEN(0))
+        continue;
+      size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+      for (size_t k = 0; k < count; k++) {
+        int fd;
+        memcpy(&fd, CMSG_DATA(c) + k * sizeof(int), sizeof(int));
+        close(fd);
+        fds[i]++;
+      }
+    }
+  }
+  return (int)n;
+}

@@ -22,6 +22,8 @@ final class KeeperClient {
   /// UDP sockets obtained from the keeper, by local endpoint.
   private var udpSockets: [KeeperHoldings.Place: Int32] = [:]
   private var replyBuffer = [UInt8](repeating: 0, count: KeeperProtocol.maxReply)
+  /// Room for 64 replies read at once (attach), allocated when first used.
+  private var batchReplies: [UInt8] = []
 
   private init(link: Link, place: KeeperPlace) {
     self.link = link
@@ -322,36 +324,118 @@ final class KeeperClient {
   }
 
   /// Records several peers at once (a batch window): the requests go back
-  /// to back, then the replies are read in order. One result per peer, nil
-  /// when recorded; once the connection fails, every later peer fails too.
+  /// to back, up to 64 a system call, then the replies are read in order,
+  /// as many a call as are queued. One result per peer, nil when recorded;
+  /// once the connection fails, every later peer fails too.
   func attach(_ peers: [(UInt32, Endpoint, UInt32)]) -> [CommandError?] {
     var results = [CommandError?](repeating: nil, count: peers.count)
-    var sent = 0
     let deadline = Clock.now() + Self.timeout
-    var broken: CommandError?
-    for (id, local, mark) in peers {
-      do throws(CommandError) {
-        try send(.attach(local, mark: mark, peer: id), deadline)
-        sent += 1
-      } catch {
-        broken = error
-        break
+    let (sent, sendFailure) = sendAttaching(peers, deadline)
+    var broken = sendFailure
+    var read = 0
+    while read < sent {
+      let (replies, failure) = receiveReplies(upTo: sent - read, deadline)
+      for reply in replies {
+        do throws(CommandError) { try expectOK(reply) } catch { results[read] = error }
+        read += 1
       }
-    }
-    for i in 0..<sent {
-      do throws(CommandError) {
-        try expectOK(try receiveReply(deadline).0)
-      } catch {
-        results[i] = error
-        if fd < 0 {  // the connection is gone: no reply will come
-          broken = error
-          for j in i + 1..<sent { results[j] = error }
-          break
-        }
+      if let failure {  // the connection is gone: no reply will come
+        for j in read..<sent { results[j] = failure }
+        broken = broken ?? failure
+        read = sent
       }
     }
     if let broken { for j in sent..<peers.count { results[j] = broken } }
     return results
+  }
+
+  /// Sends an attach request for each peer, 64 a system call at most.
+  /// Returns how many went, and what stopped the rest, if anything.
+  private func sendAttaching(_ peers: [(UInt32, Endpoint, UInt32)], _ deadline: Int64) -> (Int, CommandError?) {
+    guard fd >= 0 else { return (0, lost(0)) }
+    var bytes: [UInt8] = []
+    var lengths: [UInt32] = []
+    lengths.reserveCapacity(peers.count)
+    for (id, local, mark) in peers {
+      let one = KeeperProtocol.encode(.attach(local, mark: mark, peer: id))
+      bytes.append(contentsOf: one)
+      lengths.append(UInt32(one.count))
+    }
+    var sent = 0
+    var offset = 0
+    while sent < peers.count {
+      let n = bytes.withUnsafeBytes { b in
+        lengths.withUnsafeBufferPointer { l in
+          cmnl_send_many(fd, b.baseAddress! + offset, l.baseAddress! + sent, UInt32(min(64, peers.count - sent)))
+        }
+      }
+      if n > 0 {
+        for i in sent..<(sent + Int(n)) { offset += Int(lengths[i]) }
+        sent += Int(n)
+        continue
+      }
+      let e = cmnl_errno()
+      guard n < 0, e == EAGAIN || e == EINTR else { return (sent, lost(e)) }
+      do throws(CommandError) { try wait(POLLOUT, deadline) } catch { return (sent, error) }
+    }
+    return (sent, nil)
+  }
+
+  /// Replies queued on the connection, up to `max` (waiting for the first
+  /// within the deadline), as one recvmmsg(2) takes them; with the failure
+  /// that ended the connection, if one did (the replies before it stand).
+  private func receiveReplies(upTo max: Int, _ deadline: Int64) -> ([KeeperProtocol.Reply], CommandError?) {
+    let count = Swift.min(max, 64)
+    let slot = KeeperProtocol.maxShortReply
+    if batchReplies.isEmpty {
+      // Only what the kernel writes is read: no need to clear (or touch) it first.
+      batchReplies = [UInt8](unsafeUninitializedCapacity: 64 * slot) { _, n in n = 64 * slot }
+    }
+    var lengths = [UInt32](repeating: 0, count: count)
+    var flags = [Int32](repeating: 0, count: count)
+    var fds = [Int32](repeating: 0, count: count)
+    while true {
+      guard fd >= 0 else { return ([], lost(0)) }
+      let n = batchReplies.withUnsafeMutableBytes {
+        cmnl_recv_many(fd, $0.baseAddress, slot, UInt32(count), &lengths, &flags, &fds)
+      }
+      if n < 0 {
+        let e = cmnl_errno()
+        guard e == EAGAIN || e == EINTR else { return ([], lost(e)) }
+        do throws(CommandError) {
+          try wait(POLLIN, deadline)
+        } catch {
+          disconnect()  // a reply may still come, and would answer the next request
+          return ([], error)
+        }
+        continue
+      }
+      guard n > 0 else { return ([], lost(0)) }  // the keeper hung up
+      var replies: [KeeperProtocol.Reply] = []
+      for i in 0..<Int(n) {
+        guard lengths[i] > 0 else { return (replies, lost(0)) }  // the keeper hung up
+        do throws(KeeperProtocol.Malformed) {
+          guard flags[i] & Int32(MSG_TRUNC | MSG_CTRUNC) == 0, Int(lengths[i]) <= slot else {
+            throw KeeperProtocol.Malformed("truncated reply")
+          }
+          let start = i * slot
+          let reply = try KeeperProtocol.decodeReply(batchReplies[start..<(start + Int(lengths[i]))])
+          // (any descriptor came closed: a reply to attach carries none)
+          guard fds[i] == (reply.carriesDescriptor ? 1 : 0) else {
+            throw KeeperProtocol.Malformed("\(fds[i]) descriptors with the reply")
+          }
+          replies.append(reply)
+        } catch {
+          disconnect()
+          return (
+            replies,
+            .failure("the socket keeper of \(link.name) (pid \(keeperPID)) sent a malformed reply: \(error.reason)")
+          )
+        }
+      }
+      lastUse = Clock.now()
+      return (replies, nil)
+    }
   }
 
   /// Hands the keeper the TCP socket of peer `id`.

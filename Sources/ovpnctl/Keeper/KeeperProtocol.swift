@@ -29,6 +29,11 @@ enum KeeperProtocol {
   /// Longest reply: an ids chunk.
   static let maxReply = 4 + idsPerReply * 4
   static let idsPerReply = 4096
+  /// Longest text of an error reply, in bytes.
+  static let maxErrorText = 1024
+  /// Longest reply to attach or any request but list: an error with the
+  /// longest text.
+  static let maxShortReply = 7 + maxErrorText
 
   enum Request: Equatable {
     case hello(ifindex: UInt32)
@@ -100,7 +105,7 @@ enum KeeperProtocol {
       for id in ids { w.u32(id) }
     case .retry: w.u8(0x85)
     case .error(let e, let text):
-      let t = Array(text.utf8.prefix(1024))
+      let t = Array(text.utf8.prefix(maxErrorText))
       w.u8(0xee)
       w.u32(UInt32(bitPattern: e))
       w.u16(UInt16(t.count))
