@@ -42,6 +42,29 @@
 static inline void cmnl_explicit_bzero(void *p, size_t n) { explicit_bzero(p, n); }
 
 /* SCM_RIGHTS helpers (CMSG_* are macros). */
+/* Takes the descriptors a received message carries: the first `max` into
+ * fds (*kept counts them), every other one closed at once, so none leaks.
+ * Returns how many came. */
+static inline int cmnl_take_fds(struct msghdr *msg, int *fds, int max, int *kept) {
+  int came = 0;
+  *kept = 0;
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len < CMSG_LEN(0))
+      continue;
+    size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    for (size_t i = 0; i < count; i++) {
+      int fd;
+      memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+      came++;
+      if (*kept < max)
+        fds[(*kept)++] = fd;
+      else
+        close(fd);
+    }
+  }
+  return came;
+}
+
 /* Receives one message and the descriptors that came with it (up to max,
  * installed close-on-exec). *nfds is how many were received; *flags gets
  * msg_flags (MSG_TRUNC, MSG_CTRUNC). Never blocks when dontwait is set. */
@@ -62,19 +85,7 @@ static inline ssize_t cmnl_recv_fds(int sock, void *data, size_t len, int *fds, 
   if (n < 0)
     return n;
   *flags = msg.msg_flags;
-  for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len < CMSG_LEN(0))
-      continue;
-    size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-    for (size_t i = 0; i < count; i++) {
-      int fd;
-      memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-      if (*nfds < max)
-        fds[(*nfds)++] = fd;
-      else
-        close(fd); /* more than the caller can take: never leak one */
-    }
-  }
+  cmnl_take_fds(&msg, fds, max, nfds);
   return n;
 }
 
@@ -284,18 +295,8 @@ static inline int cmnl_recv_many(int sock, void *base, size_t slot, unsigned int
   for (long i = 0; i < n; i++) {
     lengths[i] = v[i].len;
     flags[i] = v[i].hdr.msg_flags;
-    fds[i] = 0;
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(&v[i].hdr); c; c = CMSG_NXTHDR(&v[i].hdr, c)) {
-      if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len < CMSG_LEN(0))
-        continue;
-      size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-      for (size_t k = 0; k < count; k++) {
-        int fd;
-        memcpy(&fd, CMSG_DATA(c) + k * sizeof(int), sizeof(int));
-        close(fd);
-        fds[i]++;
-      }
-    }
+    int kept;
+    fds[i] = cmnl_take_fds(&v[i].hdr, (int *)0, 0, &kept);
   }
   return (int)n;
 }

@@ -11,10 +11,10 @@ import Glibc
 ///
 /// Only regular key files are read ahead; `-`, and anything else, is left
 /// to the line when it runs, and so is the parse of a line that names a
-/// zone. Parsing needs nothing but the words and the options. At most `capacity` lines are held. The thread
-/// blocks every signal, so signals (and a signalfd) stay with the main
-/// thread. Without a thread (pthread_create failed), the same work is
-/// done when a line is asked for.
+/// zone. Parsing needs nothing but the words and the options. At most
+/// `capacity` lines are held. The thread blocks every signal, so signals
+/// (and a signalfd) stay with the main thread. Without a thread
+/// (pthread_create failed), the same work is done when a line is asked for.
 final class BatchReadAhead: @unchecked Sendable {
   /// One line of the batch: its words (none for a blank line or a
   /// comment), a `key add` prepared ahead, and the parse of a line that

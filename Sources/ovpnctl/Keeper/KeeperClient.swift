@@ -246,21 +246,33 @@ final class KeeperClient {
         throw lost(n == 0 ? 0 : cmnl_errno())
       }
       do throws(KeeperProtocol.Malformed) {
-        guard flags & Int32(MSG_TRUNC | MSG_CTRUNC) == 0 else {
-          throw KeeperProtocol.Malformed("truncated reply")
-        }
-        let reply = try KeeperProtocol.decodeReply(replyBuffer[0..<n])
-        guard received.count == (reply.carriesDescriptor ? 1 : 0) else {
-          throw KeeperProtocol.Malformed("\(received.count) descriptors with the reply")
-        }
+        let reply = try checkedReply(replyBuffer[0..<n], flags: flags, descriptors: received.count)
         lastUse = Clock.now()
         return (reply, received.first ?? -1)
       } catch {
         for d in received { close(d) }
-        disconnect()
-        throw .failure("the socket keeper of \(link.name) (pid \(keeperPID)) sent a malformed reply: \(error.reason)")
+        throw malformed(error)
       }
     }
+  }
+
+  /// A received reply, refused when truncated, when it does not decode,
+  /// or when it came with other than the descriptors it carries.
+  private func checkedReply(_ bytes: ArraySlice<UInt8>, flags: Int32, descriptors: Int)
+    throws(KeeperProtocol.Malformed) -> KeeperProtocol.Reply
+  {
+    guard flags & Int32(MSG_TRUNC | MSG_CTRUNC) == 0 else { throw KeeperProtocol.Malformed("truncated reply") }
+    let reply = try KeeperProtocol.decodeReply(bytes)
+    guard descriptors == (reply.carriesDescriptor ? 1 : 0) else {
+      throw KeeperProtocol.Malformed("\(descriptors) descriptors with the reply")
+    }
+    return reply
+  }
+
+  /// Ends a connection that sent a malformed reply, and says so.
+  private func malformed(_ error: KeeperProtocol.Malformed) -> CommandError {
+    disconnect()
+    return .failure("the socket keeper of \(link.name) (pid \(keeperPID)) sent a malformed reply: \(error.reason)")
   }
 
   private func wait(_ events: Int32, _ deadline: Int64) throws(CommandError) {
@@ -415,22 +427,14 @@ final class KeeperClient {
       for i in 0..<Int(n) {
         guard lengths[i] > 0 else { return (replies, lost(0)) }  // the keeper hung up
         do throws(KeeperProtocol.Malformed) {
-          guard flags[i] & Int32(MSG_TRUNC | MSG_CTRUNC) == 0, Int(lengths[i]) <= slot else {
-            throw KeeperProtocol.Malformed("truncated reply")
-          }
+          guard Int(lengths[i]) <= slot else { throw KeeperProtocol.Malformed("truncated reply") }
           let start = i * slot
-          let reply = try KeeperProtocol.decodeReply(batchReplies[start..<(start + Int(lengths[i]))])
           // (any descriptor came closed: a reply to attach carries none)
-          guard fds[i] == (reply.carriesDescriptor ? 1 : 0) else {
-            throw KeeperProtocol.Malformed("\(fds[i]) descriptors with the reply")
-          }
-          replies.append(reply)
+          replies.append(
+            try checkedReply(
+              batchReplies[start..<(start + Int(lengths[i]))], flags: flags[i], descriptors: Int(fds[i])))
         } catch {
-          disconnect()
-          return (
-            replies,
-            .failure("the socket keeper of \(link.name) (pid \(keeperPID)) sent a malformed reply: \(error.reason)")
-          )
+          return (replies, malformed(error))
         }
       }
       lastUse = Clock.now()
